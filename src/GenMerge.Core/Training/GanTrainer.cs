@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using GenMerge.Core.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GenMerge.Core.Training;
+
+/// <summary>
+/// Adversarial training of a <see cref="GanModel"/> with the StyleGAN2 recipe: alternating G and D
+/// Adam steps, non-saturating logistic loss, lazy R1 on reals, G EMA. Works for unconditional and
+/// conditional models (conditional fakes get uniformly drawn classes).
+/// </summary>
+public sealed class GanTrainer : IDisposable
+{
+    readonly GanModel model;
+    readonly ITrainingData data;
+    readonly TrainOptions options;
+    readonly torch.Device device;
+    readonly Adam optG, optD;
+    readonly torch.Generator rng;
+    double lastLossG, lastLossD, lastR1;
+
+    public GanTrainer(GanModel model, ITrainingData data, TrainOptions options, torch.Device? device = null)
+    {
+        this.model = model;
+        this.data = data;
+        this.options = options.Validate();
+        this.device = device ?? Core.Device.Default;
+        if (model.Config.CDim != data.Classes)
+            throw new ArgumentException(
+                $"data: '{data.Name}' has {data.Classes} classes but the model's c_dim is {model.Config.CDim}");
+        model.To(this.device);
+        model.G.train(); model.D.train(); model.GEma.eval();
+        optG = optim.Adam(model.G.parameters(), options.LrG, options.Beta1, options.Beta2, 1e-8);
+        // Lazy regularisation: D's lr and betas are scaled as in stylegan2-ada (mb_ratio = I / (I + 1)).
+        var ratio = options.R1Gamma > 0 ? options.R1Interval / (options.R1Interval + 1.0) : 1.0;
+        optD = optim.Adam(model.D.parameters(), options.LrD * ratio,
+                          Math.Pow(options.Beta1, ratio), Math.Pow(options.Beta2, ratio), 1e-8);
+        // The stream of latents depends on the seed and the step training starts from, so a resumed
+        // run does not replay the latents of the segment before it.
+        rng = new torch.Generator(unchecked((ulong)(options.Seed * 1_000_003 + model.Provenance.Steps)), torch.CPU);
+    }
+
+    public GanModel Model => model;
+    /// <summary>Total steps this model has been trained (carried in its provenance).</summary>
+    public long Step => model.Provenance.Steps;
+
+    /// <summary>Runs <paramref name="steps"/> steps, reporting progress about every <paramref name="reportEvery"/> steps.</summary>
+    public void Train(long steps, Action<TrainProgress>? progress = null, int reportEvery = 10,
+                      Action<long>? afterStep = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        long start = Step;
+        for (long i = 0; i < steps; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            TrainStep();
+            long done = i + 1;
+            afterStep?.Invoke(Step);
+            if (progress != null && (done % reportEvery == 0 || done == steps))
+            {
+                var elapsed = clock.Elapsed;
+                var perStep = elapsed.TotalSeconds / done;
+                progress(new TrainProgress(Step, start + steps, lastLossG, lastLossD, lastR1,
+                    done * options.BatchSize / Math.Max(elapsed.TotalSeconds, 1e-9), elapsed,
+                    TimeSpan.FromSeconds(perStep * (steps - done))));
+            }
+        }
+    }
+
+    /// <summary>One G step then one D step (with R1 every R1Interval steps), then the EMA update.</summary>
+    public void TrainStep()
+    {
+        int b = options.BatchSize;
+        long step = Step;
+        using (NewDisposeScope())
+        {
+            // G: non-saturating loss through a frozen D.
+            SetRequiresGrad(model.D, false);
+            var (z, c) = Latents(b);
+            var fake = model.G.forward(z, c);
+            var lossG = GanLoss.Generator(model.D.forward(fake, c));
+            optG.zero_grad();
+            lossG.backward();
+            optG.step();
+            SetRequiresGrad(model.D, true);
+            lastLossG = lossG.item<float>();
+
+            // D: logistic loss on detached fakes and reals, lazy R1 on reals.
+            var (z2, c2) = Latents(b);
+            Tensor fake2;
+            using (no_grad()) fake2 = model.G.forward(z2, c2);
+            var (realCpu, ids) = data.Next(b);
+            var real = realCpu.to(device);
+            var cReal = ids is null ? null : OneHot(ids.to(device));
+            bool reg = options.R1Gamma > 0 && step % options.R1Interval == 0;
+            if (reg) real = real.detach().requires_grad_(true);
+            var realLogits = model.D.forward(real, cReal);
+            var lossD = GanLoss.Discriminator(model.D.forward(fake2, c2), realLogits);
+            lastLossD = lossD.item<float>();
+            if (reg)
+            {
+                var r1 = GanLoss.R1(realLogits, real).mean();
+                lastR1 = r1.item<float>();
+                lossD = lossD + r1 * (options.R1Gamma / 2 * options.R1Interval);
+            }
+            optD.zero_grad();
+            lossD.backward();
+            optD.step();
+
+            long seen = (step + 1) * b;
+            Ema.Update(model.GEma, model.G, Ema.Beta(options.EmaKimg, options.EmaRampup, b, seen));
+        }
+        model.Provenance = model.Provenance with { Steps = step + 1 };
+    }
+
+    /// <summary>Random latents and, for conditional models, uniformly drawn one-hot classes.</summary>
+    (Tensor Z, Tensor? C) Latents(int b)
+    {
+        var z = randn(new long[] { b, model.Config.ZDim }, generator: rng).to(device);
+        if (model.Config.CDim == 0) return (z, null);
+        var ids = randint(0, model.Config.CDim, new long[] { b }, generator: rng).to(device);
+        return (z, OneHot(ids));
+    }
+
+    Tensor OneHot(Tensor ids) => nn.functional.one_hot(ids, model.Config.CDim).to(float32);
+
+    static void SetRequiresGrad(nn.Module m, bool value)
+    {
+        foreach (var p in m.parameters()) p.requires_grad = value;
+    }
+
+    /// <summary>Optimiser moments, so that a resumed segment continues exactly where the last stopped.</summary>
+    public void SaveOptimizerState(Stream stream)
+    {
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        optG.save_state_dict(w);
+        optD.save_state_dict(w);
+    }
+
+    public void LoadOptimizerState(Stream stream)
+    {
+        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        optG.load_state_dict(r);
+        optD.load_state_dict(r);
+    }
+
+    public void Dispose()
+    {
+        optG.Dispose(); optD.Dispose(); rng.Dispose();
+    }
+}
