@@ -1,6 +1,7 @@
 using GenMerge.Core.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using Generator = GenMerge.Core.Models.Generator;
 
 namespace GenMerge.Core;
 
