@@ -1,4 +1,12 @@
 using System.CommandLine;
+using GenMerge.Cli.Commands;
 
-var root = new RootCommand("genmerge: merge pretrained GANs into one conditional generator (GAN Cocktail)");
+var root = new RootCommand("genmerge: merge pretrained GANs into one class-conditional generator (GAN Cocktail).")
+{
+    TrainCommand.Create(),
+    SampleCommand.Create(),
+    EvalCommand.Create(),
+    InfoCommand.Create(),
+    DemoCommand.Create(),
+};
 return root.Parse(args).Invoke();

@@ -1,0 +1,34 @@
+using System.CommandLine;
+
+namespace GenMerge.Cli.Commands;
+
+/// <summary>Options several commands share, with the same names and defaults everywhere.</summary>
+public static class CommonOptions
+{
+    public static Option<long> Seed() => new("--seed") { Description = "Random seed (same seed, same result)", DefaultValueFactory = _ => 1 };
+
+    public static Option<FileInfo> Model(string description = "Checkpoint (.safetensors)") =>
+        new Option<FileInfo>("--model") { Description = description, Required = true }.AcceptExistingOnly();
+
+    public static Option<int?> Class() => new("--class") { Description = "Class index of a conditional model (default: all classes)" };
+
+    public static Option<int> Count(int dflt) => new("--n") { Description = "Number of images", DefaultValueFactory = _ => dflt };
+
+    public static Option<string> Out(string description, bool required = true) => new("--out") { Description = description, Required = required };
+
+    public static void Positive(this Option<int> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() <= 0) r.AddError($"{option.Name} must be positive");
+        });
+    }
+
+    public static void NonNegative(this Option<int> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0) r.AddError($"{option.Name} must be >= 0");
+        });
+    }
+}

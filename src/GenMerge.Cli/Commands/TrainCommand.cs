@@ -1,0 +1,89 @@
+using System.CommandLine;
+using GenMerge.Cli.Console;
+using GenMerge.Core.Checkpoints;
+using GenMerge.Core.Data;
+using GenMerge.Core.Models;
+using GenMerge.Core.Training;
+
+namespace GenMerge.Cli.Commands;
+
+/// <summary>`genmerge train`: trains one unconditional source model on a built-in domain or an image folder.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var family = new Option<string>("--family") { Description = "Model family", DefaultValueFactory = _ => ModelConfig.Compact }
+            .AcceptOnlyFromAmong(ModelConfig.Compact, ModelConfig.StyleGan2);
+        var domain = new Option<string?>("--domain") { Description = $"Built-in procedural domain ({string.Join(", ", ProceduralDomain.Names)})" };
+        var images = new Option<DirectoryInfo?>("--images") { Description = "Folder of PNG/JPEG training images" };
+        var resolution = new Option<int>("--resolution") { Description = "Image size in pixels (power of two)", DefaultValueFactory = _ => 32 };
+        var steps = new Option<int>("--steps") { Description = "Total training steps", DefaultValueFactory = _ => TrainDefaults.Steps };
+        steps.NonNegative();
+        var seed = CommonOptions.Seed();
+        var outFile = CommonOptions.Out("Checkpoint to write (.safetensors); snapshots overwrite it");
+        var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 32 };
+        batch.Positive();
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate (G and D)", DefaultValueFactory = _ => 0.002 };
+        var gamma = new Option<double?>("--gamma") { Description = "R1 weight (default: 0.0002 * resolution^2 / batch, stylegan2-ada's heuristic)" };
+        var snapshot = new Option<int>("--snapshot-every") { Description = "Steps between snapshots (checkpoint, optimiser state, sample grid); 0: only at the end", DefaultValueFactory = _ => 500 };
+        snapshot.NonNegative();
+        var resume = new Option<FileInfo?>("--resume") { Description = "Continue from a snapshot checkpoint up to --steps in total" }.AcceptExistingOnly();
+
+        var cmd = new Command("train", "Train an unconditional source model on one domain")
+        {
+            family, domain, images, resolution, steps, seed, outFile, batch, lr, gamma, snapshot, resume,
+        };
+        cmd.Validators.Add(r =>
+        {
+            bool hasDomain = r.GetValue(domain) is not null, hasImages = r.GetValue(images) is not null;
+            if (hasDomain == hasImages) r.AddError("give exactly one of --domain NAME or --images DIR");
+        });
+        cmd.SetAction(p => CliErrors.Guard(() =>
+        {
+            int res = p.GetValue(resolution), b = p.GetValue(batch);
+            var opts = new TrainOptions
+            {
+                Steps = p.GetValue(steps), BatchSize = b, LrG = p.GetValue(lr), LrD = p.GetValue(lr),
+                R1Gamma = p.GetValue(gamma) ?? TrainDefaults.Gamma(res, b), Seed = p.GetValue(seed),
+            }.Validate();
+            var source = p.GetValue(domain) is { } d
+                ? (IImageSource)ProceduralDomain.Create(d, res, opts.Seed)
+                : new ImageFolderSource(p.GetValue(images)!.FullName, res, opts.Seed, w => System.Console.Error.WriteLine($"warning: {w}"));
+            var outPath = p.GetValue(outFile)!;
+            GanModel model;
+            if (p.GetValue(resume) is { } from)
+            {
+                model = Checkpoint.Load(from.FullName, GenMerge.Core.Device.Default);
+                if (model.Config.Resolution != res)
+                    throw new UserError($"--resume: {from.Name} is a {model.Config.Resolution}px model, but --resolution is {res}");
+                System.Console.WriteLine($"resuming {from.Name} at step {model.Provenance.Steps}");
+            }
+            else
+            {
+                model = GanModel.Create(ModelConfig.Default(p.GetValue(family)!, res), opts.Seed);
+            }
+            using (model)
+            {
+                model.Provenance = model.Provenance with { Kind = "train", Seed = opts.Seed, Data = source.Name };
+                var output = new TrainRunOutput(outPath, p.GetValue(snapshot));
+                if (p.GetValue(resume) is { } r2 && Path.GetFullPath(r2.FullName) != Path.GetFullPath(outPath) && File.Exists(r2.FullName + ".optim"))
+                    File.Copy(r2.FullName + ".optim", output.OptimizerPath, overwrite: true);
+                ProgressView.Run($"train {model.Config.Family} on {source.Name}", opts.Steps, report =>
+                    TrainingRun.Run(model, new UnconditionalData(source), opts, output,
+                        pr => report(pr.Step, pr.Describe()), resumeOptimizer: p.GetValue(resume) is not null));
+                System.Console.WriteLine($"wrote {outPath} (step {model.Provenance.Steps}); samples in {output.GridDir}");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+}
+
+/// <summary>Training defaults chosen for the 2-core CPU machine (see bench/).</summary>
+public static class TrainDefaults
+{
+    public const int Steps = 2000;
+
+    /// <summary>stylegan2-ada's auto heuristic for the R1 weight.</summary>
+    public static double Gamma(int resolution, int batch) => 0.0002 * resolution * resolution / batch;
+}

@@ -1,0 +1,34 @@
+using GenMerge.Core.Checkpoints;
+
+namespace GenMerge.Cli.Console;
+
+/// <summary>Turns user errors into one line on stderr and exit code 2; anything else is a bug (code 1, with the trace).</summary>
+public static class CliErrors
+{
+    public static int Guard(Func<int> action)
+    {
+        try { return action(); }
+        catch (Exception e) when (IsUserError(e))
+        {
+            System.Console.Error.WriteLine($"genmerge: error: {e.Message}");
+            return 2;
+        }
+    }
+
+    public static async Task<int> GuardAsync(Func<Task<int>> action)
+    {
+        try { return await action(); }
+        catch (Exception e) when (IsUserError(e))
+        {
+            System.Console.Error.WriteLine($"genmerge: error: {e.Message}");
+            return 2;
+        }
+    }
+
+    static bool IsUserError(Exception e) => e is ArgumentException or CheckpointException or FileNotFoundException
+        or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException
+        or UserError;
+}
+
+/// <summary>An error in what the user asked for (bad value, missing file), reported as one line.</summary>
+public sealed class UserError(string message) : Exception(message);

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GenMerge.Core.Evaluation;
+
+/// <summary>Per-domain quality of a merged model, next to its source's own level on the same reference.</summary>
+public sealed record DomainReport
+{
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    [JsonPropertyName("class")] public int Class { get; init; }
+    [JsonPropertyName("reference")] public required string Reference { get; init; }
+    [JsonPropertyName("fid_r18")] public double FidR18 { get; init; }
+    [JsonPropertyName("kid_r18")] public double KidR18 { get; init; }
+    /// <summary>Fraction of merged(class) samples the domain classifier assigns to this domain.</summary>
+    [JsonPropertyName("accuracy")] public double Accuracy { get; init; }
+    /// <summary>The source model's own FID-R18 against the same reference: the level to match.</summary>
+    [JsonPropertyName("source_fid_r18")] public double SourceFidR18 { get; init; }
+    [JsonPropertyName("source_kid_r18")] public double SourceKidR18 { get; init; }
+    [JsonPropertyName("source_accuracy")] public double SourceAccuracy { get; init; }
+    [JsonPropertyName("fid_ratio")] public double FidRatio => SourceFidR18 > 0 ? FidR18 / SourceFidR18 : double.NaN;
+}
+
+public sealed record ParameterReport
+{
+    /// <summary>G + D parameters of the merged model.</summary>
+    [JsonPropertyName("merged")] public long Merged { get; init; }
+    /// <summary>G + D parameters of one source model.</summary>
+    [JsonPropertyName("source")] public long Source { get; init; }
+    [JsonPropertyName("merged_generator")] public long MergedGenerator { get; init; }
+    [JsonPropertyName("source_generator")] public long SourceGenerator { get; init; }
+    /// <summary>merged - source: exactly the class embeddings (and their input columns) and D's projection.</summary>
+    [JsonPropertyName("added")] public long Added => Merged - Source;
+}
+
+/// <summary>report.json of a merge run.</summary>
+public sealed record MergeReport
+{
+    [JsonPropertyName("method")] public required string Method { get; init; }
+    [JsonPropertyName("family")] public required string Family { get; init; }
+    [JsonPropertyName("resolution")] public int Resolution { get; init; }
+    [JsonPropertyName("root")] public required string Root { get; init; }
+    [JsonPropertyName("rooting_steps")] public int RootingSteps { get; init; }
+    [JsonPropertyName("finetune_steps")] public int FinetuneSteps { get; init; }
+    [JsonPropertyName("seed")] public long Seed { get; init; }
+    [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; }
+    [JsonPropertyName("domains")] public required IReadOnlyList<DomainReport> Domains { get; init; }
+    [JsonPropertyName("parameters")] public required ParameterReport Parameters { get; init; }
+    /// <summary>Wall seconds per stage (shards, rooting, init, finetune, eval).</summary>
+    [JsonPropertyName("timings_s")] public required IReadOnlyDictionary<string, double> TimingsS { get; init; }
+    /// <summary>Mean per-layer L2 distance of each non-root G to the root's G, before and after rooting.</summary>
+    [JsonPropertyName("weight_distance")] public IReadOnlyDictionary<string, WeightDistanceReport>? WeightDistance { get; init; }
+    [JsonPropertyName("images")] public IReadOnlyDictionary<string, string>? Images { get; init; }
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static MergeReport FromJson(string json) =>
+        JsonSerializer.Deserialize<MergeReport>(json, Json) ?? throw new InvalidDataException("report.json: empty");
+
+    public string ToMarkdown()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine($"# GenMerge report: {Method}");
+        sb.AppendLine();
+        sb.AppendLine($"{Family} {Resolution}x{Resolution}, root `{Root}`, rooting {RootingSteps} steps, fine-tuning {FinetuneSteps} steps, seed {Seed}, {EvalSamples} images per domain for FID-R18/KID-R18 (ResNet18 features, not Inception).");
+        sb.AppendLine();
+        sb.AppendLine("| domain | class | reference | FID-R18 | source FID-R18 | ratio | KID-R18 | accuracy | source accuracy |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var d in Domains)
+            sb.AppendLine(string.Format(ci, "| {0} | {1} | `{2}` | {3:F2} | {4:F2} | {5:F2}x | {6:F4} | {7:P1} | {8:P1} |",
+                d.Name, d.Class, d.Reference, d.FidR18, d.SourceFidR18, d.FidRatio, d.KidR18, d.Accuracy, d.SourceAccuracy));
+        sb.AppendLine();
+        sb.AppendLine(string.Format(ci, "Parameters: merged {0:N0} (G {1:N0}), one source {2:N0} (G {3:N0}), added {4:N0}.",
+            Parameters.Merged, Parameters.MergedGenerator, Parameters.Source, Parameters.SourceGenerator, Parameters.Added));
+        if (WeightDistance is { Count: > 0 })
+        {
+            sb.AppendLine();
+            sb.AppendLine("| model | G distance to root before rooting | after rooting |");
+            sb.AppendLine("|---|---|---|");
+            foreach (var (name, w) in WeightDistance)
+                sb.AppendLine(string.Format(ci, "| {0} | {1:F4} | {2:F4} |", name, w.Before, w.After));
+        }
+        sb.AppendLine();
+        sb.AppendLine("| stage | seconds |");
+        sb.AppendLine("|---|---|");
+        foreach (var (stage, s) in TimingsS) sb.AppendLine(string.Format(ci, "| {0} | {1:F1} |", stage, s));
+        if (Images is { Count: > 0 })
+        {
+            sb.AppendLine();
+            foreach (var (label, path) in Images) sb.AppendLine($"![{label}]({path})");
+        }
+        return sb.ToString();
+    }
+}
+
+public sealed record WeightDistanceReport(
+    [property: JsonPropertyName("before")] double Before,
+    [property: JsonPropertyName("after")] double After);

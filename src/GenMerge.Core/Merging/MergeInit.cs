@@ -1,0 +1,47 @@
+using GenMerge.Core.Models;
+
+namespace GenMerge.Core.Merging;
+
+/// <summary>
+/// The conditional starting point of merge fine-tuning for each method (DESIGN.md §1 steps 3-4).
+/// </summary>
+public static class MergeInit
+{
+    /// <param name="sources">The input models, in class order.</param>
+    /// <param name="rooted">Per class: the rooted model (the root itself at the root's index); only for rooting methods.</param>
+    public static GanModel Build(string method, IReadOnlyList<GanModel> sources, IReadOnlyList<GanModel>? rooted,
+                                 int root, IReadOnlyList<string> classNames, long seed,
+                                 IReadOnlyList<string>? parentHashes = null)
+    {
+        MergeMethod.Validate(method);
+        int n = sources.Count;
+        var provenance = new Provenance
+        {
+            Kind = "merge-init", Seed = seed, Parents = parentHashes ?? Array.Empty<string>(),
+            Notes = new Dictionary<string, string> { ["method"] = method, ["root"] = classNames[root] },
+        };
+        if (method == MergeMethod.Union)
+        {
+            var fresh = GanModel.Create(sources[0].Config with { CDim = n }, seed, classNames);
+            fresh.Provenance = provenance;
+            return fresh;
+        }
+        GanModel unconditional = method switch
+        {
+            MergeMethod.Cocktail => WeightAveraging.Average(Require(rooted, method)),
+            MergeMethod.Ties => TiesMerging.Merge(sources[root], Require(rooted, method).Where((_, i) => i != root).ToList()),
+            MergeMethod.Average or MergeMethod.AverageFinetune => WeightAveraging.Average(sources),
+            MergeMethod.Transfer => ModelCopy.Clone(sources[root]),
+            _ => throw new ArgumentException($"method: {method}"),
+        };
+        using (unconditional)
+        {
+            var merged = Conditioning.ToConditional(unconditional, n, classNames);
+            merged.Provenance = provenance;
+            return merged;
+        }
+    }
+
+    static IReadOnlyList<GanModel> Require(IReadOnlyList<GanModel>? rooted, string method) =>
+        rooted ?? throw new ArgumentException($"method: '{method}' needs the rooted models");
+}

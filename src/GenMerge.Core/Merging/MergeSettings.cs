@@ -1,0 +1,55 @@
+using GenMerge.Core.Training;
+
+namespace GenMerge.Core.Merging;
+
+/// <summary>Everything that decides a merge besides its input models.</summary>
+public sealed record MergeSettings
+{
+    public string Method { get; init; } = MergeMethod.Cocktail;
+    /// <summary>Index of the root model among the inputs.</summary>
+    public int Root { get; init; }
+    public int RootingSteps { get; init; } = 600;
+    public int MergeSteps { get; init; } = 600;
+    /// <summary>Steps per resumable training segment (the pipeline checkpoints between segments).</summary>
+    public int SegmentSteps { get; init; } = 200;
+    public int BatchSize { get; init; } = 32;
+    public double Lr { get; init; } = 0.002;
+    /// <summary>R1 weight; null: stylegan2-ada's heuristic 0.0002 * R^2 / batch.</summary>
+    public double? Gamma { get; init; }
+    public long Seed { get; init; } = 1;
+    /// <summary>Synthetic samples drawn from each source model (the training data).</summary>
+    public int SamplesPerModel { get; init; } = 4096;
+    public int ShardSize { get; init; } = 1024;
+    /// <summary>Images per domain for FID/KID (merged, source and reference each).</summary>
+    public int EvalSamples { get; init; } = 500;
+
+    public MergeSettings Validate(int models)
+    {
+        MergeMethod.Validate(Method);
+        if (models < 2) throw new ArgumentException($"models: a merge needs at least 2 models, got {models}");
+        if (models > MaxModels) throw new ArgumentException($"models: at most {MaxModels} models can be merged, got {models}");
+        if (Root < 0 || Root >= models) throw new ArgumentException($"root: {Root} is not a model index (0..{models - 1})");
+        if (RootingSteps < 0) throw new ArgumentException($"rooting_steps: {RootingSteps} must be >= 0");
+        if (MergeSteps < 0) throw new ArgumentException($"merge_steps: {MergeSteps} must be >= 0");
+        if (SegmentSteps < 1) throw new ArgumentException($"segment_steps: {SegmentSteps} must be >= 1");
+        if (BatchSize < 1) throw new ArgumentException($"batch_size: {BatchSize} must be >= 1");
+        if (Lr <= 0) throw new ArgumentException($"lr: {Lr} must be positive");
+        if (Gamma is < 0) throw new ArgumentException($"gamma: {Gamma} must be >= 0");
+        if (SamplesPerModel < 1) throw new ArgumentException($"samples_per_model: {SamplesPerModel} must be >= 1");
+        if (ShardSize < 1) throw new ArgumentException($"shard_size: {ShardSize} must be >= 1");
+        if (EvalSamples < 2) throw new ArgumentException($"eval_samples: {EvalSamples} must be >= 2");
+        return this;
+    }
+
+    public const int MaxModels = 16;
+
+    public int Shards => (SamplesPerModel + ShardSize - 1) / ShardSize;
+
+    public int ShardCount(int shard) => Math.Min(ShardSize, SamplesPerModel - shard * ShardSize);
+
+    public TrainOptions Training(int steps, int resolution) => new()
+    {
+        Steps = steps, BatchSize = BatchSize, LrG = Lr, LrD = Lr, Seed = Seed,
+        R1Gamma = Gamma ?? 0.0002 * resolution * resolution / BatchSize,
+    };
+}

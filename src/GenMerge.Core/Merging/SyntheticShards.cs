@@ -1,0 +1,50 @@
+using GenMerge.Core.Checkpoints;
+using GenMerge.Core.Models;
+using static TorchSharp.torch;
+
+namespace GenMerge.Core.Merging;
+
+/// <summary>
+/// Synthetic training data: samples of one source generator (z ~ N(0, I), psi = 1), labelled with
+/// the source's class. Images are stored as uint8 (like real data, 4x smaller than float32).
+/// These shards are the only data every later merge step sees.
+/// </summary>
+public static class SyntheticShards
+{
+    /// <summary>Deterministic seed of shard k of class c, so a retried activity rewrites the same shard.</summary>
+    public static long ShardSeed(long seed, int classId, int shard) => seed * 1_000_003 + classId * 10_007 + shard;
+
+    /// <summary>Samples shard k of a source model and writes it (z, images, class) as safetensors.</summary>
+    public static void Write(GanModel source, int classId, int shard, int count, long seed, Stream output, string? sourceHash = null)
+    {
+        using var scope = NewDisposeScope();
+        var s = ShardSeed(seed, classId, shard);
+        using var gen = new TorchSharp.torch.Generator(unchecked((ulong)s), CPU);
+        var z = randn(new long[] { count, source.Config.ZDim }, generator: gen);
+        var images = Sampling.Generate(source.GEma, z, null);
+        var bytes = images.add(1).mul(127.5).round().clamp(0, 255).to(uint8);
+        var labels = full(new long[] { count }, classId, dtype: int64);
+        var meta = new Dictionary<string, string>
+        {
+            ["format"] = "genmerge-shard/1", ["class"] = classId.ToString(), ["shard"] = shard.ToString(),
+            ["seed"] = s.ToString(), ["source_sha256"] = sourceHash ?? "",
+        };
+        SafeTensors.Write(output, new Dictionary<string, Tensor> { ["z"] = z, ["images"] = bytes, ["class"] = labels }, meta);
+    }
+
+    /// <summary>Reads a shard's images back as float32 in [-1, 1], [N, C, R, R].</summary>
+    public static Tensor ReadImages(Stream input, string name = "shard")
+    {
+        var (tensors, _) = SafeTensors.Read(input);
+        try
+        {
+            if (!tensors.TryGetValue("images", out var img))
+                throw new InvalidDataException($"{name}: not a synthetic shard (no 'images' tensor)");
+            return img.to(float32).div(127.5).sub(1);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+}
