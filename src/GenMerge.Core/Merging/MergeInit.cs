@@ -28,9 +28,10 @@ public static class MergeInit
         }
         GanModel unconditional = method switch
         {
-            MergeMethod.Cocktail => WeightAveraging.Average(Require(rooted, method)),
-            MergeMethod.Ties => TiesMerging.Merge(sources[root], Require(rooted, method).Where((_, i) => i != root).ToList()),
-            MergeMethod.Average or MergeMethod.AverageFinetune => WeightAveraging.Average(sources),
+            MergeMethod.Cocktail => WeightAveraging.Average(Require(rooted, method), seed: seed),
+            MergeMethod.Ties => TiesMerging.Merge(sources[root], Require(rooted, method).Where((_, i) => i != root).ToList(),
+                                                   ModelCopy.Clone(sources[root])),
+            MergeMethod.Average or MergeMethod.AverageFinetune => WeightAveraging.Average(sources, seed: seed),
             MergeMethod.Transfer => ModelCopy.Clone(sources[root]),
             _ => throw new ArgumentException($"method: {method}"),
         };

@@ -1,0 +1,26 @@
+using GenMerge.Core.Merging;
+using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Storage;
+using Microsoft.DurableTask;
+
+namespace GenMerge.Pipeline.Activities;
+
+/// <summary>Samples one shard of one source model. Idempotent: a shard already written is reused.</summary>
+public sealed class GenerateShardActivity(IArtifactStore store) : TaskActivity<ShardTask, string>
+{
+    public override async Task<string> RunAsync(TaskActivityContext context, ShardTask task)
+    {
+        var run = new RunArtifacts(store, task.RunId);
+        var name = task.Request.Models![task.Model].Name!;
+        var artifact = run.Shard(name, task.Shard);
+        if (await store.ExistsAsync(artifact)) return artifact;
+        var settings = task.Request.ToSettings();
+        using var model = await ModelArtifacts.LoadAsync(store, task.ModelArtifact);
+        await run.WriteAsync(artifact, (s, _) =>
+        {
+            SyntheticShards.Write(model, task.Model, task.Shard, settings.ShardCount(task.Shard), settings.Seed, s);
+            return Task.CompletedTask;
+        });
+        return artifact;
+    }
+}

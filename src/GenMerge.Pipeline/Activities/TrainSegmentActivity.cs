@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GenMerge.Core.Data;
+using GenMerge.Core.Models;
+using GenMerge.Core.Training;
+using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Storage;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
+
+namespace GenMerge.Pipeline.Activities;
+
+/// <summary>
+/// One segment of a training job: load the previous segment's checkpoint and optimiser state (or
+/// the job's initial model), train up to SegmentSteps steps on the job's shards, write seg-n.
+/// Idempotent: a segment whose outputs exist is not trained again.
+/// </summary>
+public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegmentActivity> log) : TaskActivity<SegmentTask, SegmentResult>
+{
+    public static string SegmentArtifact(RunArtifacts run, string job, int n) => run.At($"{job}/seg-{n:D3}.safetensors");
+
+    public override async Task<SegmentResult> RunAsync(TaskActivityContext context, SegmentTask task)
+    {
+        var job = task.Job;
+        var run = new RunArtifacts(store, job.RunId);
+        var output = SegmentArtifact(run, job.Job, task.Segment);
+        var resultName = output + ".json";
+        if (await store.ExistsAsync(resultName) && await store.ExistsAsync(output))
+        {
+            log.LogInformation("{Job} segment {N}: already done, reusing {Output}", job.Job, task.Segment, output);
+            return await store.ReadJsonAsync<SegmentResult>(resultName);
+        }
+
+        var settings = job.Request.ToSettings();
+        int per = settings.SegmentSteps;
+        int steps = Math.Min(per, job.TotalSteps - (task.Segment - 1) * per);
+        var input = task.Segment == 1 ? job.InitArtifact : SegmentArtifact(run, job.Job, task.Segment - 1);
+        using var model = await ModelArtifacts.LoadAsync(store, input);
+        if (task.Segment == 1)
+            model.Provenance = new Provenance
+            {
+                Kind = job.Job.StartsWith("rooted/", StringComparison.Ordinal) ? "root" : "finetune",
+                Steps = 0, Seed = settings.Seed, Data = string.Join(",", job.ShardsPerClass.Select(s => s.Count > 0 ? s[0] : "")),
+                Parents = new[] { job.InitArtifact },
+                Notes = new Dictionary<string, string> { ["job"] = job.Job, ["run"] = job.RunId },
+            };
+
+        var data = await LoadDataAsync(run, job, settings.Seed + task.Segment);
+        var options = settings.Training(job.TotalSteps, model.Config.Resolution) with { Seed = settings.Seed + StableHash(job.Job) };
+        using var trainer = new GanTrainer(model, data, options);
+        if (task.Segment > 1)
+        {
+            await using var os = await store.OpenReadAsync(SegmentArtifact(run, job.Job, task.Segment - 1) + ".optim");
+            trainer.LoadOptimizerState(await ModelArtifacts.Seekable(os, default));
+        }
+        var clock = Stopwatch.StartNew();
+        TrainProgress? last = null;
+        var lastLog = TimeSpan.Zero;
+        trainer.Train(steps, p =>
+        {
+            last = p;
+            if (clock.Elapsed - lastLog > TimeSpan.FromSeconds(10)) { lastLog = clock.Elapsed; log.LogInformation("{Job}: {Progress}", job.Job, p.Describe()); }
+        });
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        await run.WriteAsync(output + ".optim", (s, _) => { trainer.SaveOptimizerState(s); return Task.CompletedTask; });
+        await ModelArtifacts.SaveAsync(run, output, model);
+        var result = new SegmentResult(output, model.Provenance.Steps, last?.LossG ?? double.NaN, last?.LossD ?? double.NaN, Math.Round(seconds, 3));
+        await run.WriteJsonAsync(resultName, result);
+        log.LogInformation("{Job} segment {N}: step {Step}/{Total} in {Seconds:F1} s", job.Job, task.Segment, result.Step, job.TotalSteps, seconds);
+        return result;
+    }
+
+    async Task<ITrainingData> LoadDataAsync(RunArtifacts run, TrainJob job, long seed)
+    {
+        var perClass = new List<IImageSource>();
+        foreach (var shards in job.ShardsPerClass)
+        {
+            var parts = new List<Tensor>();
+            foreach (var shard in shards)
+            {
+                await using var s = await store.OpenReadAsync(shard);
+                parts.Add(Core.Merging.SyntheticShards.ReadImages(await ModelArtifacts.Seekable(s, default), shard));
+            }
+            var images = cat(parts, 0);
+            foreach (var p in parts) p.Dispose();
+            perClass.Add(new TensorImageSource(shards.Count > 0 ? shards[0] : "shards", images, seed));
+        }
+        return job.ShardsPerClass.Count == 1 && job.Job.StartsWith("rooted/", StringComparison.Ordinal)
+            ? new UnconditionalData(perClass[0])
+            : new ClassMixData(perClass, seed);
+    }
+
+    /// <summary>A seed offset per job that is stable across processes (string.GetHashCode is not).</summary>
+    static long StableHash(string s)
+    {
+        long h = 1469598103934665603;
+        foreach (var c in s) h = (h ^ c) * 1099511628211;
+        return h & 0xFFFFFF;
+    }
+}

@@ -1,0 +1,44 @@
+using GenMerge.Core.Checkpoints;
+using GenMerge.Core.Merging;
+using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Requests;
+using GenMerge.Pipeline.Storage;
+using Microsoft.DurableTask;
+
+namespace GenMerge.Pipeline.Activities;
+
+/// <summary>
+/// Checks, before any compute, that every source checkpoint exists, loads, and matches the others;
+/// records the request in the run folder.
+/// </summary>
+public sealed class ValidateSourcesActivity(IArtifactStore store) : TaskActivity<MergeRunInput, List<SourceInfo>>
+{
+    public override async Task<List<SourceInfo>> RunAsync(TaskActivityContext context, MergeRunInput input)
+    {
+        var req = input.Request.Validate();
+        var run = new RunArtifacts(store, input.RunId);
+        await run.WriteTextAsync(run.Request, req.ToJson());
+        var infos = new List<SourceInfo>();
+        for (int i = 0; i < req.Models!.Count; i++)
+        {
+            var m = req.Models[i];
+            if (!await store.ExistsAsync(m.Uri!))
+                throw new RequestException($"models[{i}].uri: '{m.Uri}' not found in {store.Description}");
+            try
+            {
+                using var model = await ModelArtifacts.LoadAsync(store, m.Uri!);
+                var (g, d) = Conditioning.ParameterCounts(model);
+                await using var s = await store.OpenReadAsync(m.Uri!);
+                var (_, sha) = await ContentHasher.HashAsync(s);
+                infos.Add(new SourceInfo(m.Name!, m.Uri!, sha, model.Config, g, d));
+            }
+            catch (CheckpointException e)
+            {
+                throw new RequestException($"models[{i}].uri: {e.Message}");
+            }
+        }
+        try { SourceCheck.Compatible(infos.Select(s => s.Config).ToList(), infos.Select(s => s.Name).ToList()); }
+        catch (ArgumentException e) { throw new RequestException(e.Message); }
+        return infos;
+    }
+}

@@ -1,0 +1,50 @@
+using GenMerge.Core.Models;
+using GenMerge.Pipeline.Requests;
+
+namespace GenMerge.Pipeline.Orchestration;
+
+// Orchestration payloads: ids, artifact names and small numbers only, never tensors.
+
+/// <summary>Input of <see cref="MergeOrchestrator"/>: the run id names the run's folder in the store.</summary>
+public sealed record MergeRunInput(string RunId, MergeRequest Request);
+
+/// <summary>One validated source model: where it is, its hash and its architecture.</summary>
+public sealed record SourceInfo(string Name, string Artifact, string Sha256, ModelConfig Config, long GeneratorParameters, long DiscriminatorParameters);
+
+public sealed record ShardTask(string RunId, MergeRequest Request, int Model, string ModelArtifact, int Shard);
+
+/// <summary>A training job split into segments: rooting of one model, or the merge fine-tuning.</summary>
+public sealed record TrainJob(
+    string RunId, MergeRequest Request, string Job, string InitArtifact,
+    IReadOnlyList<IReadOnlyList<string>> ShardsPerClass, int TotalSteps);
+
+public sealed record SegmentTask(TrainJob Job, int Segment);
+
+public sealed record SegmentResult(string Artifact, long Step, double LossG, double LossD, double Seconds);
+
+public sealed record InitTask(string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources, IReadOnlyList<string> Rooted);
+
+public sealed record InitResult(string Artifact, long GeneratorParameters, long DiscriminatorParameters);
+
+public sealed record EvalTask(string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources, string MergedArtifact, int Class);
+
+public sealed record EvalResult(int Class, double FidR18, double KidR18, double SourceFidR18, double SourceKidR18, string Reference);
+
+public sealed record ReportTask(
+    string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources, string MergedArtifact,
+    InitResult Init, IReadOnlyList<EvalResult> Evaluations, IReadOnlyList<string> Rooted,
+    IReadOnlyDictionary<string, double> TimingsS);
+
+/// <summary>Output of a finished merge: where to find its results.</summary>
+public sealed record MergeRunResult(string RunId, string MergedArtifact, string ReportArtifact, string ReportMarkdownArtifact);
+
+/// <summary>Custom status of a running merge (shown by `genmerge status` and GET /api/merges/{id}).</summary>
+public sealed record MergeProgress
+{
+    public string Stage { get; init; } = "validate";
+    /// <summary>Per training job: steps done / total.</summary>
+    public IReadOnlyDictionary<string, JobProgress> Jobs { get; init; } = new Dictionary<string, JobProgress>();
+    public double? EtaSeconds { get; init; }
+}
+
+public sealed record JobProgress(long Step, long Total, double LossG, double LossD);
