@@ -1,3 +1,6 @@
+using GenMerge.Core.Models.Compact;
+using GenMerge.Core.Models.StyleGan2;
+
 namespace GenMerge.Core.Models;
 
 /// <summary>Builds the G/D modules of a family from its config.</summary>
@@ -5,12 +8,15 @@ public static class ModelFactory
 {
     public static Generator CreateGenerator(ModelConfig config) => config.Validate().Family switch
     {
-        // Filled in by the family implementations (Models/Compact, Models/StyleGan2).
-        _ => throw new NotImplementedException($"family '{config.Family}' generator not built yet"),
+        ModelConfig.Compact => new CompactGenerator(config),
+        ModelConfig.StyleGan2 => new StyleGan2Generator(config),
+        _ => throw new ArgumentException($"family: unknown model family '{config.Family}'"),
     };
 
     public static Discriminator CreateDiscriminator(ModelConfig config) => config.Validate().Family switch
     {
-        _ => throw new NotImplementedException($"family '{config.Family}' discriminator not built yet"),
+        ModelConfig.Compact => new CompactDiscriminator(config),
+        ModelConfig.StyleGan2 => new StyleGan2Discriminator(config),
+        _ => throw new ArgumentException($"family: unknown model family '{config.Family}'"),
     };
 }

@@ -1,0 +1,143 @@
+using GenMerge.Core.Models;
+using GenMerge.Core.Models.StyleGan2;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenMerge.Core.Merging;
+
+/// <summary>
+/// Turns a model into a class-conditional one (step 4 of the method) without changing what it computes:
+/// every class of the result reproduces the source (unconditional source), or old classes reproduce the
+/// source's classes (extending a conditional source), until fine-tuning moves the new weights.
+/// </summary>
+public static class Conditioning
+{
+    /// <summary>
+    /// A NEW model with c_dim = <paramref name="cDim"/> whose G, G_ema and D equal the source's for every class.
+    /// Shared tensors (parameters and buffers, w_avg included) are copied. New tensors:
+    /// G's class embedding is random (seeded; it is 2nd-moment normalised, so its scale does not matter) and the
+    /// same in G and G_ema; the first layer's new input columns that read it are ZERO; D's cmap is ZERO.
+    /// Equalised-lr layers whose in_features grow (stylegan2 mapping.fc0, embed and cmap when c_dim grows) get their
+    /// copied columns rescaled by sqrt(new_in / old_in) so weight * weight_gain is unchanged.
+    /// Extending a conditional source copies the old classes' columns; new classes get random embedding columns
+    /// (feeding the existing, trained embedding inputs of the first layer) and zero cmap columns.
+    /// Seeds torch's global RNG with <paramref name="seed"/> (as <see cref="GanModel.Create"/> does).
+    /// </summary>
+    public static GanModel ToConditional(GanModel source, int cDim, IReadOnlyList<string>? classNames = null, long seed = 0)
+    {
+        var origin = source.Config;
+        if (cDim < 1) throw new ArgumentException($"c_dim: {cDim} must be >= 1 for a conditional model", nameof(cDim));
+        if (cDim < origin.CDim)
+            throw new ArgumentException($"c_dim: cannot shrink a model from {origin.CDim} to {cDim} classes", nameof(cDim));
+        var target = origin with { CDim = cDim };
+        var layout = ConditioningLayout.For(origin);
+
+        torch.manual_seed(seed);
+        var g = ModelFactory.CreateGenerator(target);
+        var gEma = ModelFactory.CreateGenerator(target);
+        var d = ModelFactory.CreateDiscriminator(target);
+        gEma.load_state_dict(g.state_dict()); // the random embedding must be the same in G and G_ema
+        try
+        {
+            Transfer(source.G, g, layout, origin, target, "G");
+            Transfer(source.GEma, gEma, layout, origin, target, "G_ema");
+            Transfer(source.D, d, layout, origin, target, "D");
+        }
+        catch
+        {
+            g.Dispose(); gEma.Dispose(); d.Dispose();
+            throw;
+        }
+
+        if (source.G is StyleGan2Generator sg && g is StyleGan2Generator ng) ng.NoiseMode = sg.NoiseMode;
+        if (source.GEma is StyleGan2Generator se && gEma is StyleGan2Generator ne) ne.NoiseMode = se.NoiseMode;
+        g.train(source.G.training);
+        d.train(source.D.training);
+        gEma.eval();
+        foreach (var p in gEma.parameters()) p.requires_grad = false;
+
+        var device = FirstDevice(source.G);
+        var names = classNames ?? (source.ClassNames.Count == cDim ? source.ClassNames : Array.Empty<string>());
+        var notes = new Dictionary<string, string>(source.Provenance.Notes)
+        {
+            ["conditioning"] = $"c_dim {origin.CDim} -> {cDim}",
+        };
+        var provenance = source.Provenance with { Kind = "convert", Seed = seed, Notes = notes, Parents = Array.Empty<string>() };
+        return new GanModel(target, g, d, gEma, names, provenance).To(device);
+    }
+
+    /// <summary>Trainable-parameter counts of G and D (G_ema, a copy of G, and buffers are not counted).</summary>
+    public static (long Generator, long Discriminator) ParameterCounts(GanModel m)
+        => (m.G.parameters().Sum(p => p.numel()), m.D.parameters().Sum(p => p.numel()));
+
+    /// <summary>
+    /// Exact number of parameters <see cref="ToConditional"/> adds to G and D for a source of this config:
+    /// from unconditional, the embedding (c_dim*embed + embed bias) plus the first layer's new input columns
+    /// (first_out*embed) in G, and cmap (cmap_dim*c_dim) in D; from c_dim N, only the new classes' columns.
+    /// </summary>
+    public static (long Generator, long Discriminator) AddedParameterCounts(ModelConfig source, int cDim)
+    {
+        if (cDim < Math.Max(1, source.CDim))
+            throw new ArgumentException($"c_dim: {cDim} must be >= max(1, source c_dim {source.CDim})", nameof(cDim));
+        var layout = ConditioningLayout.For(source);
+        long e = source.EmbedDim, added = cDim - source.CDim;
+        long gen = source.CDim == 0
+            ? cDim * e + e + (long)layout.FirstLayerOut * e
+            : added * e;
+        return (gen, added * layout.CmapDim);
+    }
+
+    /// <summary>Copies src's state into dst (which has c_dim = target.CDim), handling the class-dependent tensors.</summary>
+    private static void Transfer(nn.Module src, nn.Module dst, ConditioningLayout layout, ModelConfig origin, ModelConfig target, string what)
+    {
+        var s = src.state_dict();
+        var dd = dst.state_dict();
+        foreach (var key in s.Keys)
+            if (!dd.ContainsKey(key))
+                throw new InvalidOperationException($"{what}: source tensor '{key}' has no place in the conditional model");
+
+        long n = origin.CDim, m = target.CDim, z = origin.ZDim, e = origin.EmbedDim;
+        using var _ = no_grad();
+        foreach (var (key, t) in dd)
+        {
+            if (key == layout.EmbedWeight)
+            {
+                // Old classes' columns copied (rescaled for the larger c_dim), new ones keep their random init.
+                if (n > 0) t.narrow(1, 0, n).copy_(Source(s, key, what) * layout.Rescale(n, m));
+            }
+            else if (key == layout.EmbedBias)
+            {
+                if (n > 0) t.copy_(Source(s, key, what));
+            }
+            else if (key == layout.FirstLayerWeight && n == 0)
+            {
+                // z columns copied (rescaled: in_features grows by embed_dim); embedding columns zero, so c is ignored.
+                t.zero_();
+                t.narrow(1, 0, z).copy_(Source(s, key, what) * layout.Rescale(z, z + e));
+            }
+            else if (key == layout.CmapWeight)
+            {
+                // Zero projection for new classes: D's logit stays the source's.
+                t.zero_();
+                if (n > 0) t.narrow(1, 0, n).copy_(Source(s, key, what) * layout.Rescale(n, m));
+            }
+            else
+            {
+                var st = Source(s, key, what);
+                if (!st.shape.SequenceEqual(t.shape))
+                    throw new InvalidOperationException(
+                        $"{what}: tensor '{key}' has shape [{string.Join(", ", st.shape)}] in the source but [{string.Join(", ", t.shape)}] in the conditional model");
+                t.copy_(st);
+            }
+        }
+    }
+
+    private static Tensor Source(IDictionary<string, Tensor> s, string key, string what)
+        => s.TryGetValue(key, out var t) ? t : throw new InvalidOperationException($"{what}: source has no tensor '{key}'");
+
+    private static torch.Device FirstDevice(nn.Module m)
+    {
+        foreach (var p in m.parameters()) return p.device;
+        return torch.CPU;
+    }
+}
