@@ -28,11 +28,11 @@ public sealed record InitResult(string Artifact, long GeneratorParameters, long 
 
 public sealed record EvalTask(string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources, string MergedArtifact, int Class);
 
-public sealed record EvalResult(int Class, double FidR18, double KidR18, double SourceFidR18, double SourceKidR18, string Reference);
+public sealed record DomainEvalResult(int Class, double FidR18, double KidR18, double SourceFidR18, double SourceKidR18, string Reference);
 
 public sealed record ReportTask(
     string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources, string MergedArtifact,
-    InitResult Init, IReadOnlyList<EvalResult> Evaluations, IReadOnlyList<string> Rooted,
+    InitResult Init, IReadOnlyList<DomainEvalResult> Evaluations, IReadOnlyList<string> Rooted,
     IReadOnlyDictionary<string, double> TimingsS);
 
 /// <summary>Output of a finished merge: where to find its results.</summary>

@@ -84,7 +84,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
 
         Status(progress with { Stage = "eval" });
         var evals = await Task.WhenAll(Enumerable.Range(0, sources.Count).Select(c =>
-            context.CallActivityAsync<EvalResult>(nameof(EvaluateDomainActivity),
+            context.CallActivityAsync<DomainEvalResult>(nameof(EvaluateDomainActivity),
                 new EvalTask(input.RunId, req, sources, merged, c), retry)));
         Lap("eval");
 

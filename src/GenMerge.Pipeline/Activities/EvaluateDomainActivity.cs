@@ -1,0 +1,39 @@
+using GenMerge.Core.Checkpoints;
+using GenMerge.Core.Evaluation;
+using GenMerge.Core.Metrics;
+using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Storage;
+using Microsoft.DurableTask;
+using static TorchSharp.torch;
+
+namespace GenMerge.Pipeline.Activities;
+
+/// <summary>
+/// FID-R18 / KID-R18 of merged(class) and of the source against the domain's reference. Writes the
+/// three feature sets so the report can fit the domain classifier without sampling again.
+/// </summary>
+public sealed class EvaluateDomainActivity(IArtifactStore store) : TaskActivity<EvalTask, DomainEvalResult>
+{
+    public static string FeaturesArtifact(RunArtifacts run, string domain) => run.At($"eval/{domain}/features.safetensors");
+
+    public override async Task<DomainEvalResult> RunAsync(TaskActivityContext context, EvalTask task)
+    {
+        var run = new RunArtifacts(store, task.RunId);
+        var req = task.Request;
+        var src = task.Sources[task.Class];
+        using var merged = await ModelArtifacts.LoadAsync(store, task.MergedArtifact);
+        using var source = await ModelArtifacts.LoadAsync(store, src.Artifact);
+        var refSpec = req.Models![task.Class].Reference is { } r ? ReferenceSpec.Parse(r, merged.Config.Resolution) : null;
+        using var ev = new Evaluator();
+        using var f = DomainEvaluation.Features(ev, merged, source, refSpec, task.Class, req.EvalSamples, req.Seed);
+        var (fid, kid) = DomainEvaluation.Distances(f.Merged, f.Reference);
+        var (sFid, sKid) = DomainEvaluation.Distances(f.Source, f.Reference);
+        await run.WriteAsync(FeaturesArtifact(run, src.Name), (s, _) =>
+        {
+            SafeTensors.Write(s, new Dictionary<string, Tensor> { ["merged"] = f.Merged, ["source"] = f.Source, ["reference"] = f.Reference },
+                new Dictionary<string, string> { ["reference"] = f.ReferenceName });
+            return Task.CompletedTask;
+        });
+        return new DomainEvalResult(task.Class, fid, kid, sFid, sKid, f.ReferenceName);
+    }
+}

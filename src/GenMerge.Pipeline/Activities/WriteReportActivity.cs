@@ -1,0 +1,131 @@
+using GenMerge.Core;
+using GenMerge.Core.Checkpoints;
+using GenMerge.Core.Evaluation;
+using GenMerge.Core.Imaging;
+using GenMerge.Core.Merging;
+using GenMerge.Core.Models;
+using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Storage;
+using Microsoft.DurableTask;
+using static TorchSharp.torch;
+
+namespace GenMerge.Pipeline.Activities;
+
+/// <summary>
+/// Fan-in of the evaluation: domain accuracy (classifier fit on the references), parameter counts,
+/// weight distances, sample grids and class-interpolation strips; writes report.json, report.md and
+/// the run manifest.
+/// </summary>
+public sealed class WriteReportActivity(IArtifactStore store) : TaskActivity<ReportTask, MergeRunResult>
+{
+    public override async Task<MergeRunResult> RunAsync(TaskActivityContext context, ReportTask task)
+    {
+        var run = new RunArtifacts(store, task.RunId);
+        var req = task.Request;
+        var refs = new List<Tensor>();
+        var mergedF = new List<Tensor>();
+        var sourceF = new List<Tensor>();
+        foreach (var s in task.Sources)
+        {
+            await using var fs = await store.OpenReadAsync(EvaluateDomainActivity.FeaturesArtifact(run, s.Name));
+            var (t, _) = SafeTensors.Read(await ModelArtifacts.Seekable(fs, default));
+            refs.Add(t["reference"]); mergedF.Add(t["merged"]); sourceF.Add(t["source"]);
+        }
+        var acc = DomainEvaluation.Accuracies(refs, mergedF);
+        var srcAcc = DomainEvaluation.Accuracies(refs, sourceF);
+        foreach (var t in refs.Concat(mergedF).Concat(sourceF)) t.Dispose();
+
+        var domains = task.Evaluations.OrderBy(e => e.Class).Select(e => new DomainReport
+        {
+            Name = task.Sources[e.Class].Name, Class = e.Class, Reference = e.Reference,
+            FidR18 = e.FidR18, KidR18 = e.KidR18, Accuracy = acc[e.Class],
+            SourceFidR18 = e.SourceFidR18, SourceKidR18 = e.SourceKidR18, SourceAccuracy = srcAcc[e.Class],
+        }).ToList();
+
+        var images = new Dictionary<string, string>();
+        Dictionary<string, WeightDistanceReport>? distances = null;
+        using (var merged = await ModelArtifacts.LoadAsync(store, task.MergedArtifact))
+        {
+            await UploadGridAsync(run, "grids/merged.png", MergedGrid(merged, req.Seed), merged.Config.CDim > 0 ? 8 : null);
+            images["merged samples (one row per class)"] = "grids/merged.png";
+            for (int b = 1; b < task.Sources.Count; b++)
+            {
+                var name = $"grids/interp-{task.Sources[0].Name}-{task.Sources[b].Name}.png";
+                await UploadGridAsync(run, name, ClassInterpolation.Strip(merged.GEma, 0, b, 8, 4, req.Seed), 8);
+                images[$"class interpolation {task.Sources[0].Name} -> {task.Sources[b].Name}"] = name;
+            }
+        }
+        var sourceModels = new List<GanModel>();
+        try
+        {
+            foreach (var s in task.Sources) sourceModels.Add(await ModelArtifacts.LoadAsync(store, s.Artifact));
+            var rows = sourceModels.Select(m => Sampling.Sample(m.GEma, 8, req.Seed)).ToList();
+            await UploadGridAsync(run, "grids/sources.png", cat(rows, 0), 8);
+            foreach (var r in rows) r.Dispose();
+            images["source samples (one row per model)"] = "grids/sources.png";
+            if (MergeMethod.UsesRooting(req.Method) && req.RootingSteps > 0)
+            {
+                distances = new Dictionary<string, WeightDistanceReport>();
+                var root = sourceModels[req.Root];
+                for (int i = 0; i < sourceModels.Count; i++)
+                {
+                    if (i == req.Root) continue;
+                    using var rooted = await ModelArtifacts.LoadAsync(store, task.Rooted[i]);
+                    distances[task.Sources[i].Name] = new WeightDistanceReport(
+                        WeightDistance.MeanL2(sourceModels[i].G, root.G), WeightDistance.MeanL2(rooted.G, root.G));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var m in sourceModels) m.Dispose();
+        }
+
+        var src0 = task.Sources[0];
+        var report = new MergeReport
+        {
+            Method = req.Method, Family = src0.Config.Family, Resolution = src0.Config.Resolution,
+            Root = task.Sources[req.Root].Name,
+            RootingSteps = MergeMethod.UsesRooting(req.Method) ? req.RootingSteps : 0,
+            FinetuneSteps = MergeMethod.FinetuneSteps(req.Method, task.Sources.Count, req.RootingSteps, req.MergeSteps),
+            Seed = req.Seed, EvalSamples = req.EvalSamples, Domains = domains,
+            Parameters = new ParameterReport
+            {
+                Merged = task.Init.GeneratorParameters + task.Init.DiscriminatorParameters,
+                MergedGenerator = task.Init.GeneratorParameters,
+                Source = src0.GeneratorParameters + src0.DiscriminatorParameters,
+                SourceGenerator = src0.GeneratorParameters,
+            },
+            TimingsS = task.TimingsS, WeightDistance = distances, Images = images,
+        };
+        await run.WriteTextAsync(run.ReportJson, report.ToJson());
+        await run.WriteTextAsync(run.ReportMarkdown, report.ToMarkdown());
+        await run.BuildManifestAsync();
+        return new MergeRunResult(task.RunId, task.MergedArtifact, run.ReportJson, run.ReportMarkdown);
+    }
+
+    /// <summary>Eight G_ema samples per class, one row per class.</summary>
+    static Tensor MergedGrid(GanModel merged, long seed)
+    {
+        if (merged.Config.CDim == 0) return Sampling.Sample(merged.GEma, 16, seed);
+        var rows = Enumerable.Range(0, merged.Config.CDim).Select(k => Sampling.Sample(merged.GEma, 8, seed, k)).ToList();
+        var all = cat(rows, 0);
+        foreach (var r in rows) r.Dispose();
+        return all;
+    }
+
+    static async Task UploadGridAsync(RunArtifacts run, string name, Tensor images, int? columns)
+    {
+        var tmp = Path.Combine(Path.GetTempPath(), $"genmerge-{Guid.NewGuid():N}.png");
+        try
+        {
+            ImageGrid.Save(images, tmp, columns, scale: 2);
+            await run.UploadFileAsync(run.At(name), tmp);
+        }
+        finally
+        {
+            images.Dispose();
+            File.Delete(tmp);
+        }
+    }
+}
