@@ -37,7 +37,9 @@ internal static class ProceduralPainters
             for (int k = 0; k < count; k++)
             {
                 float rk = radius * (1f - 0.5f * k);
-                c.Paint((x, y) => MathF.Abs(MathF.Sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy)) - rk) - width / 2, colour);
+                float reach = rk + width / 2;
+                c.Paint((x, y) => MathF.Abs(MathF.Sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy)) - rk) - width / 2, colour,
+                        (cx - reach, cy - reach, cx + reach, cy + reach));
             }
         }
     }
@@ -50,7 +52,7 @@ internal static class ProceduralPainters
         for (int k = 0; k < count; k++)
         {
             float cx = rng.Uniform(-0.5f, 0.5f), cy = rng.Uniform(-0.5f, 0.5f);
-            float half = rng.Uniform(0.18f, 0.45f), angle = rng.Uniform(0f, MathF.PI / 2);
+            float half = rng.Uniform(0.22f, 0.5f), angle = rng.Uniform(0f, MathF.PI / 2);
             float cos = MathF.Cos(angle), sin = MathF.Sin(angle);
             var colour = Vivid(ref rng);
             c.Paint((x, y) =>
@@ -59,7 +61,7 @@ internal static class ProceduralPainters
                 float v = MathF.Abs(-sin * (x - cx) + cos * (y - cy)) - half;
                 float outside = MathF.Sqrt(MathF.Max(u, 0) * MathF.Max(u, 0) + MathF.Max(v, 0) * MathF.Max(v, 0));
                 return outside + MathF.Min(MathF.Max(u, v), 0f);
-            }, colour);
+            }, colour, (cx - half * 1.415f, cy - half * 1.415f, cx + half * 1.415f, cy + half * 1.415f));
         }
     }
 
@@ -93,15 +95,19 @@ internal static class ProceduralPainters
         {
             float cx = rng.Uniform(-0.4f, 0.4f), cy = rng.Uniform(-0.4f, 0.4f);
             int bumps = rng.Next(3, 6);
+            const float threshold = 0.5f;
             var bx = new float[bumps]; var by = new float[bumps]; var inv = new float[bumps];
+            var box = (X0: float.MaxValue, Y0: float.MaxValue, X1: float.MinValue, Y1: float.MinValue);
             for (int b = 0; b < bumps; b++)
             {
                 bx[b] = cx + rng.Uniform(-0.35f, 0.35f);
                 by[b] = cy + rng.Uniform(-0.35f, 0.35f);
-                float sigma = rng.Uniform(0.12f, 0.25f);
+                float sigma = rng.Uniform(0.14f, 0.28f);
                 inv[b] = 1f / (sigma * sigma);
+                // Outside this reach each bump adds under threshold / bumps, so the field cannot reach the threshold.
+                float reach = sigma * MathF.Sqrt(2f * MathF.Log(bumps / threshold));
+                box = (MathF.Min(box.X0, bx[b] - reach), MathF.Min(box.Y0, by[b] - reach), MathF.Max(box.X1, bx[b] + reach), MathF.Max(box.Y1, by[b] + reach));
             }
-            const float threshold = 0.5f;
             var colour = Vivid(ref rng);
             c.Paint((x, y) =>
             {
@@ -114,7 +120,7 @@ internal static class ProceduralPainters
                 }
                 // First-order distance to the iso-contour f = threshold.
                 return (threshold - f) / MathF.Max(MathF.Sqrt(gx * gx + gy * gy), 1e-4f);
-            }, colour);
+            }, colour, box);
         }
     }
 
@@ -126,7 +132,7 @@ internal static class ProceduralPainters
         for (int k = 0; k < count; k++)
         {
             float cx = rng.Uniform(-0.45f, 0.45f), cy = rng.Uniform(-0.45f, 0.45f);
-            float size = rng.Uniform(0.3f, 0.6f), rot = rng.Uniform(0f, 2 * MathF.PI);
+            float size = rng.Uniform(0.4f, 0.7f), rot = rng.Uniform(0f, 2 * MathF.PI);
             var vx = new float[3]; var vy = new float[3];
             for (int i = 0; i < 3; i++)
             {
@@ -144,7 +150,8 @@ internal static class ProceduralPainters
             }
             var colour = Vivid(ref rng);
             c.Paint((x, y) => MathF.Max(MathF.Max(nx[0] * x + ny[0] * y - off[0], nx[1] * x + ny[1] * y - off[1]),
-                                        nx[2] * x + ny[2] * y - off[2]), colour);
+                                        nx[2] * x + ny[2] * y - off[2]), colour,
+                    (vx.Min(), vy.Min(), vx.Max(), vy.Max()));
         }
     }
 }

@@ -48,17 +48,22 @@ public sealed class ShapeCanvas
         _data.AsSpan(_offset + 2 * plane, plane).Fill(colour.B);
     }
 
-    /// <summary>Blends <paramref name="colour"/> where <paramref name="sdf"/>(x, y) &lt; 0, with antialiased edges.</summary>
-    public void Paint(Func<float, float, float> sdf, Rgb colour, float opacity = 1f)
+    /// <summary>
+    /// Blends <paramref name="colour"/> where <paramref name="sdf"/>(x, y) &lt; 0, with antialiased edges. Only
+    /// pixels within <paramref name="bounds"/> (shape coordinates: xMin, yMin, xMax, yMax; null = whole image)
+    /// are evaluated, which keeps small shapes cheap.
+    /// </summary>
+    public void Paint(Func<float, float, float> sdf, Rgb colour, (float X0, float Y0, float X1, float Y1)? bounds = null)
     {
         int r = Resolution, plane = r * r;
-        for (int iy = 0; iy < r; iy++)
+        var (x0, y0, x1, y1) = bounds is { } b ? (ToPixel(b.X0), ToPixel(b.Y0), ToPixel(b.X1) + 1, ToPixel(b.Y1) + 1) : (0, 0, r, r);
+        for (int iy = Math.Max(y0 - 1, 0); iy < Math.Min(y1 + 1, r); iy++)
         {
             float y = (iy + 0.5f) * PixelSize - 1f;
-            for (int ix = 0; ix < r; ix++)
+            for (int ix = Math.Max(x0 - 1, 0); ix < Math.Min(x1 + 1, r); ix++)
             {
                 float x = (ix + 0.5f) * PixelSize - 1f;
-                float a = Math.Clamp(0.5f - sdf(x, y) / PixelSize, 0f, 1f) * opacity;
+                float a = Math.Clamp(0.5f - sdf(x, y) / PixelSize, 0f, 1f);
                 if (a <= 0f) continue;
                 int i = _offset + iy * r + ix;
                 _data[i] += (colour.R - _data[i]) * a;
@@ -67,4 +72,6 @@ public sealed class ShapeCanvas
             }
         }
     }
+
+    private int ToPixel(float coordinate) => (int)Math.Clamp(MathF.Floor((coordinate + 1f) / PixelSize), -1f, Resolution + 1f);
 }
