@@ -27,8 +27,7 @@ public static class ImageIO
     /// <summary>PNG bytes of one image [C, H, W] (C = 1 or 3; [1, C, H, W] also accepted) with values in [-1, 1].</summary>
     public static byte[] ToPng(Tensor img)
     {
-        var (c, h, w, rgba) = ToRgba(img);
-        _ = c;
+        var (_, h, w, rgba) = ToRgba(img);
         using var image = SKImage.FromPixelCopy(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
