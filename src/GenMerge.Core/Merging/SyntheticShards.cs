@@ -35,16 +35,9 @@ public static class SyntheticShards
     /// <summary>Reads a shard's images back as float32 in [-1, 1], [N, C, R, R].</summary>
     public static Tensor ReadImages(Stream input, string name = "shard")
     {
-        var (tensors, _) = SafeTensors.Read(input);
-        try
-        {
-            if (!tensors.TryGetValue("images", out var img))
-                throw new InvalidDataException($"{name}: not a synthetic shard (no 'images' tensor)");
-            return img.to(float32).div(127.5).sub(1);
-        }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-        }
+        using var file = SafeTensors.Read(input, name);
+        if (!file.Tensors.TryGetValue("images", out var img))
+            throw new InvalidDataException($"{name}: not a synthetic shard (no 'images' tensor)");
+        return img.to(float32).div(127.5).sub(1);
     }
 }

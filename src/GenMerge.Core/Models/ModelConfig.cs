@@ -27,7 +27,7 @@ public sealed record ModelConfig
     /// <summary>Minibatch-stddev group size of D (stylegan2); 0 disables.</summary>
     [JsonPropertyName("mbstd_group")] public int MbstdGroup { get; init; } = 4;
 
-    public bool IsConditional => CDim > 0;
+    [JsonIgnore] public bool IsConditional => CDim > 0;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     public ModelConfig Validate()

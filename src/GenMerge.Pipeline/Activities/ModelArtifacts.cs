@@ -11,20 +11,10 @@ public static class ModelArtifacts
     public static async Task<GanModel> LoadAsync(IArtifactStore store, string name, CancellationToken ct = default)
     {
         await using var s = await store.OpenReadAsync(name, ct);
-        return Checkpoint.Load(await Seekable(s, ct), Device.Default);
+        return Checkpoint.Load(s, Device.Default, source: name);
     }
 
     public static Task<ArtifactInfo> SaveAsync(RunArtifacts run, string name, GanModel model, CancellationToken ct = default) =>
         run.WriteAsync(name, (s, _) => { Checkpoint.Save(model, s); return Task.CompletedTask; }, ct);
 
-    /// <summary>Blob downloads are forward-only; the safetensors reader needs to seek to the data.</summary>
-    public static async Task<Stream> Seekable(Stream s, CancellationToken ct)
-    {
-        if (s.CanSeek) return s;
-        var tmp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16,
-                                 FileOptions.DeleteOnClose);
-        await s.CopyToAsync(tmp, ct);
-        tmp.Position = 0;
-        return tmp;
-    }
 }

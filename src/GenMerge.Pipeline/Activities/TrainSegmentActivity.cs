@@ -52,7 +52,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
         if (task.Segment > 1)
         {
             await using var os = await store.OpenReadAsync(SegmentArtifact(run, job.Job, task.Segment - 1) + ".optim");
-            trainer.LoadOptimizerState(await ModelArtifacts.Seekable(os, default));
+            trainer.LoadOptimizerState(os);
         }
         var clock = Stopwatch.StartNew();
         TrainProgress? last = null;
@@ -81,11 +81,12 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
             foreach (var shard in shards)
             {
                 await using var s = await store.OpenReadAsync(shard);
-                parts.Add(Core.Merging.SyntheticShards.ReadImages(await ModelArtifacts.Seekable(s, default), shard));
+                parts.Add(Core.Merging.SyntheticShards.ReadImages(s, shard));
             }
             var images = cat(parts, 0);
             foreach (var p in parts) p.Dispose();
-            perClass.Add(new TensorImageSource(shards.Count > 0 ? shards[0] : "shards", images, seed));
+            perClass.Add(new TensorImageSource(images, seed, shards.Count > 0 ? shards[0] : "shards"));
+            images.Dispose();
         }
         return job.ShardsPerClass.Count == 1 && job.Job.StartsWith("rooted/", StringComparison.Ordinal)
             ? new UnconditionalData(perClass[0])

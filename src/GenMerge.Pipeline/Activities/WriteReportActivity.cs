@@ -28,7 +28,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TaskActivity<Rep
         foreach (var s in task.Sources)
         {
             await using var fs = await store.OpenReadAsync(EvaluateDomainActivity.FeaturesArtifact(run, s.Name));
-            var (t, _) = SafeTensors.Read(await ModelArtifacts.Seekable(fs, default));
+            var t = SafeTensors.Read(fs, s.Name).Tensors; // owned here: disposed below
             refs.Add(t["reference"]); mergedF.Add(t["merged"]); sourceF.Add(t["source"]);
         }
         var acc = DomainEvaluation.Accuracies(refs, mergedF);
