@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine with the .NET 10 SDK and Node.js:
 # restores, builds, starts the services the tests need, runs every test project.
+# Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~GenMerge.Pipeline").
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Azurite (storage emulator) for the blob store and the persistent Durable backend tests.
+# An instance a developer already runs on 127.0.0.1:10000 is reused and left running.
+bash scripts/azurite.sh start
+trap 'bash scripts/azurite.sh stop' EXIT
+
 dotnet build GenMerge.Functions.sln -c Release -nologo -v q
 dotnet test GenMerge.Functions.sln -c Release --no-build -nologo "$@"

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using DurableTask.Core;
+using Microsoft.Extensions.Logging;
+
+namespace GenMerge.Pipeline.Hosting;
+
+/// <summary>
+/// Wraps an <see cref="IOrchestrationService"/> for the in-process gRPC sidecar, adding what that
+/// sidecar's dispatcher lacks: it never renews an activity's lock. On Azure Storage an activity message
+/// is invisible only for WorkItemQueueVisibilityTimeout (~30 s here), so a training activity that runs
+/// for minutes would be handed out again and run twice. This class renews each activity work item
+/// until it is completed or abandoned, and makes StopAsync idempotent (the sidecar and the host
+/// both stop the service).
+/// </summary>
+internal sealed class ActivityLockRenewingService : IOrchestrationService
+{
+    readonly IOrchestrationService inner;
+    readonly TimeSpan renewEvery;
+    readonly ILogger logger;
+    readonly ConcurrentDictionary<string, Renewal> renewals = new();
+    readonly CancellationTokenSource stopping = new();
+    int stopped;
+
+    sealed record Renewal(CancellationTokenSource Cancel, Task Loop);
+
+    public ActivityLockRenewingService(IOrchestrationService inner, TimeSpan renewEvery, ILogger logger)
+    {
+        this.inner = inner;
+        this.renewEvery = renewEvery;
+        this.logger = logger;
+    }
+
+    public int ActiveRenewals => renewals.Count;
+
+    public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        TaskActivityWorkItem workItem = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+        if (workItem is not null && !stopping.IsCancellationRequested)
+        {
+            var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+            renewals[workItem.Id] = new Renewal(cts, Task.Run(() => RenewLoopAsync(workItem, cts.Token)));
+        }
+        return workItem!;
+    }
+
+    public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    {
+        await StopRenewingAsync(workItem);
+        await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+    }
+
+    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    {
+        await StopRenewingAsync(workItem);
+        await inner.AbandonTaskActivityWorkItemAsync(workItem);
+    }
+
+    public async Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) =>
+        await inner.RenewTaskActivityWorkItemLockAsync(workItem);
+
+    async Task RenewLoopAsync(TaskActivityWorkItem workItem, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(renewEvery, cancellationToken);
+                await inner.RenewTaskActivityWorkItemLockAsync(workItem);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Keep trying: one failed renewal (a storage hiccup) should not cost the activity its lock.
+                logger.LogWarning(e, "Renewing the lock of activity work item {WorkItemId} failed", workItem.Id);
+            }
+        }
+    }
+
+    async Task StopRenewingAsync(TaskActivityWorkItem workItem)
+    {
+        // Wait for an in-flight renewal before completing, so the two storage calls never race.
+        if (renewals.TryRemove(workItem.Id, out Renewal? r))
+        {
+            r.Cancel.Cancel();
+            await r.Loop;
+            r.Cancel.Dispose();
+        }
+    }
+
+    /// <summary>Stops renewals (in-flight activities' messages then reappear after their visibility timeout) and the inner service, once.</summary>
+    public async Task StopAsync(bool isForced)
+    {
+        if (Interlocked.Exchange(ref stopped, 1) == 1) return;
+        stopping.Cancel();
+        foreach (Renewal r in renewals.Values) await r.Loop;
+        renewals.Clear();
+        await inner.StopAsync(isForced);
+    }
+
+    public Task StopAsync() => StopAsync(false);
+
+    // Everything below passes straight through.
+    public Task StartAsync() => inner.StartAsync();
+    public Task CreateAsync() => inner.CreateAsync();
+    public Task CreateAsync(bool recreateInstanceStore) => inner.CreateAsync(recreateInstanceStore);
+    public Task CreateIfNotExistsAsync() => inner.CreateIfNotExistsAsync();
+    public Task DeleteAsync() => inner.DeleteAsync();
+    public Task DeleteAsync(bool deleteInstanceStore) => inner.DeleteAsync(deleteInstanceStore);
+    public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
+    public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) => inner.IsMaxMessageCountExceeded(currentMessageCount, runtimeState);
+    public int GetDelayInSecondsAfterOnProcessException(Exception exception) => inner.GetDelayInSecondsAfterOnProcessException(exception);
+    public int GetDelayInSecondsAfterOnFetchException(Exception exception) => inner.GetDelayInSecondsAfterOnFetchException(exception);
+    public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
+    public int MaxConcurrentTaskOrchestrationWorkItems => inner.MaxConcurrentTaskOrchestrationWorkItems;
+    public int TaskActivityDispatcherCount => inner.TaskActivityDispatcherCount;
+    public int MaxConcurrentTaskActivityWorkItems => inner.MaxConcurrentTaskActivityWorkItems;
+    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) => inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+    public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
+    public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState) =>
+        inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+}

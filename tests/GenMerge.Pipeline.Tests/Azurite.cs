@@ -1,0 +1,40 @@
+using System.Net.Sockets;
+
+namespace GenMerge.Pipeline.Tests;
+
+/// <summary>The Azurite instance scripts/test.sh starts; tests that need it fail with a message saying how to start it.</summary>
+internal static class Azurite
+{
+    public const string ConnectionString = "UseDevelopmentStorage=true";
+
+    static readonly Lazy<string?> Problem = new(Probe);
+
+    public static void EnsureRunning()
+    {
+        if (Problem.Value is { } p)
+            throw new InvalidOperationException(
+                $"Azurite is not reachable on 127.0.0.1:10000-10002 ({p}). Run the tests through `bash scripts/test.sh`, " +
+                "or start it first with `bash scripts/azurite.sh start`.");
+    }
+
+    static string? Probe()
+    {
+        foreach (int port in new[] { 10000, 10001, 10002 })
+        {
+            try
+            {
+                using var tcp = new TcpClient();
+                if (!tcp.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromSeconds(2)))
+                    return $"port {port} timed out";
+            }
+            catch (Exception e)
+            {
+                return $"port {port}: {e.GetBaseException().Message}";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A name unique to this test run, safe for containers (lowercase) and task hubs (letters and digits).</summary>
+    public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using DurableTask.Core;
+using GenMerge.Pipeline.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GenMerge.Pipeline.Tests.Hosting;
+
+public sealed class ActivityLockRenewingServiceTests
+{
+    /// <summary>An orchestration service that only records which members were called.</summary>
+    public class RecordingService : DispatchProxy
+    {
+        public readonly ConcurrentDictionary<string, int> Calls = new();
+        public readonly TaskActivityWorkItem Item = new() { Id = "w1", LockedUntilUtc = DateTime.UtcNow };
+
+        public int CallsTo(string name) => Calls.GetValueOrDefault(name);
+
+        protected override object? Invoke(MethodInfo? method, object?[]? args)
+        {
+            Calls.AddOrUpdate(method!.Name, 1, (_, n) => n + 1);
+            if (method.ReturnType == typeof(Task<TaskActivityWorkItem>)) return Task.FromResult(Item);
+            if (method.ReturnType == typeof(Task)) return Task.CompletedTask;
+            throw new NotSupportedException(method.Name);
+        }
+    }
+
+    static (ActivityLockRenewingService Service, RecordingService Inner) Create()
+    {
+        IOrchestrationService proxy = DispatchProxy.Create<IOrchestrationService, RecordingService>();
+        return (new ActivityLockRenewingService(proxy, TimeSpan.FromMilliseconds(100), NullLogger.Instance), (RecordingService)(object)proxy);
+    }
+
+    [Fact]
+    public async Task RenewsLockedActivitiesUntilCompleted()
+    {
+        var (service, inner) = Create();
+        TaskActivityWorkItem item = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
+        Assert.Same(inner.Item, item);
+        // Renewed again and again while the activity runs (polled: timers are coarse on a busy machine).
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (inner.CallsTo(nameof(IOrchestrationService.RenewTaskActivityWorkItemLockAsync)) < 3 && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(inner.CallsTo(nameof(IOrchestrationService.RenewTaskActivityWorkItemLockAsync)) >= 3, "the lock was not renewed repeatedly");
+
+        await service.CompleteTaskActivityWorkItemAsync(item, new TaskMessage());
+        int atCompletion = inner.CallsTo(nameof(IOrchestrationService.RenewTaskActivityWorkItemLockAsync));
+        await Task.Delay(300);
+        Assert.Equal(atCompletion, inner.CallsTo(nameof(IOrchestrationService.RenewTaskActivityWorkItemLockAsync)));
+        Assert.Equal(1, inner.CallsTo(nameof(IOrchestrationService.CompleteTaskActivityWorkItemAsync)));
+        Assert.Equal(0, service.ActiveRenewals);
+    }
+
+    [Fact]
+    public async Task AbandonAndStopEndRenewalsAndStopIsIdempotent()
+    {
+        var (service, inner) = Create();
+        TaskActivityWorkItem item = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
+        await service.AbandonTaskActivityWorkItemAsync(item);
+        Assert.Equal(0, service.ActiveRenewals);
+
+        await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
+        Assert.Equal(1, service.ActiveRenewals);
+        await service.StopAsync(isForced: true);
+        await service.StopAsync();
+        Assert.Equal(0, service.ActiveRenewals);
+        Assert.Equal(1, inner.CallsTo(nameof(IOrchestrationService.StopAsync)));
+    }
+}

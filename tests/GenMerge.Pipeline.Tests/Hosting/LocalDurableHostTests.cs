@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Azure.Storage.Queues;
+using GenMerge.Pipeline.Hosting;
+using Microsoft.DurableTask.Client;
+using static GenMerge.Pipeline.Tests.Hosting.TestTasks;
+
+namespace GenMerge.Pipeline.Tests.Hosting;
+
+public sealed class LocalDurableHostTests
+{
+    static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    static LocalDurableHostOptions AzuriteOptions(string hub) => new()
+    {
+        Backend = DurableBackend.AzureStorage,
+        StorageConnectionString = Azurite.ConnectionString,
+        TaskHubName = hub,
+        WorkerId = "genmerge-tests",
+        // Short, so a message orphaned by a stopped host comes back within the test's time.
+        WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(3),
+        ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(3),
+        MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
+        ShutdownTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    static async Task<OrchestrationMetadata> RunFanOutAsync(LocalDurableHost host, string key, int width)
+    {
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", new FanOutInput(key, width));
+        using var cts = new CancellationTokenSource(Patience);
+        return await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+    }
+
+    static void AssertFanOutDone(OrchestrationMetadata done, string key, int width)
+    {
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        int sum = Enumerable.Range(1, width).Sum(i => i * i);
+        Assert.Equal($"{sum} opened", done.ReadOutputAs<string>());
+        for (int i = 1; i <= width; i++) Assert.Equal(1, Count($"{key}/square/{i}"));
+    }
+
+    [Fact]
+    public async Task FanOutCompletesInMemory()
+    {
+        string key = Guid.NewGuid().ToString("N");
+        await using var host = await LocalDurableHost.StartAsync(Register);
+        Assert.Equal(DurableBackend.InMemory, host.Backend);
+        Assert.Equal("127.0.0.1", host.SidecarAddress.Host);
+        AssertFanOutDone(await RunFanOutAsync(host, key, 5), key, 5);
+    }
+
+    [Fact]
+    public async Task FanOutCompletesOnAzurite()
+    {
+        Azurite.EnsureRunning();
+        string key = Guid.NewGuid().ToString("N");
+        await using var host = await LocalDurableHost.StartAsync(Register, AzuriteOptions(Azurite.UniqueName("t")));
+        AssertFanOutDone(await RunFanOutAsync(host, key, 4), key, 4);
+        // Orchestration state is queryable through the same client.
+        // (Iterated by hand: System.Linq.Async arrives transitively and clashes with .NET 10's own async LINQ.)
+        var found = new List<string>();
+        await foreach (OrchestrationMetadata m in host.Client.GetAllInstancesAsync(new OrchestrationQuery()))
+            found.Add(m.InstanceId);
+        Assert.Single(found);
+    }
+
+    [Fact]
+    public async Task NewHostResumesWithoutRerunningFinishedActivities()
+    {
+        Azurite.EnsureRunning();
+        string hub = Azurite.UniqueName("t");
+        string key = Guid.NewGuid().ToString("N");
+        var block = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Blocked[key] = block;
+        string id;
+
+        await using (var first = await LocalDurableHost.StartAsync(Register, AzuriteOptions(hub)))
+        {
+            id = await first.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", new FanOutInput(key, 3));
+            // Wait until the squares are done and the gate activity is running (and stuck).
+            var sw = Stopwatch.StartNew();
+            while (Count($"{key}/gate") == 0)
+            {
+                Assert.True(sw.Elapsed < Patience, "the gate activity never started on the first host");
+                await Task.Delay(50);
+            }
+            Assert.Equal(OrchestrationRuntimeStatus.Running, (await first.Client.GetInstanceAsync(id))!.RuntimeStatus);
+        } // first host stops while the gate activity is in flight
+
+        // The orphaned activity on the stopped host may now finish; its result has nowhere to go.
+        Blocked.TryRemove(key, out _);
+        block.SetResult();
+
+        await using var second = await LocalDurableHost.StartAsync(Register, AzuriteOptions(hub));
+        using var cts = new CancellationTokenSource(Patience);
+        OrchestrationMetadata done = await second.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        AssertFanOutDone(done, key, 3); // each square ran exactly once, across both hosts
+        Assert.Equal(2, Count($"{key}/gate")); // the in-flight one ran again on the new host, once
+    }
+
+    [Fact]
+    public async Task LongActivityKeepsItsLockAndRunsOnce()
+    {
+        Azurite.EnsureRunning();
+        string key = Guid.NewGuid().ToString("N");
+        string hub = Azurite.UniqueName("t");
+        var block = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Blocked[key] = block;
+        await using var host = await LocalDurableHost.StartAsync(Register, AzuriteOptions(hub));
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", new FanOutInput(key, 1));
+        // Hold the activity well past its visibility timeout (3 s): without lock renewal its
+        // message would reappear and the gate would run a second time.
+        var sw = Stopwatch.StartNew();
+        while (Count($"{key}/gate") == 0 && sw.Elapsed < Patience) await Task.Delay(50);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Blocked.TryRemove(key, out _);
+        block.SetResult();
+        using var cts = new CancellationTokenSource(Patience);
+        OrchestrationMetadata done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        AssertFanOutDone(done, key, 1);
+        Assert.Equal(1, Count($"{key}/gate"));
+
+        // Completing deleted the activity's message. Had its lock lapsed, the message would have been
+        // dequeued again meanwhile (new pop receipt), the delete would have missed, and the message
+        // would come back to run the activity a second time.
+        var workItems = new QueueClient(Azurite.ConnectionString, hub.ToLowerInvariant() + "-workitems");
+        Assert.Equal(0, (await workItems.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task BadTaskHubNameIsRejectedBeforeAnythingStarts()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => LocalDurableHost.StartAsync(Register, new LocalDurableHostOptions { TaskHubName = "bad-hub" }));
+        Assert.Contains("'bad-hub'", e.Message);
+    }
+}
