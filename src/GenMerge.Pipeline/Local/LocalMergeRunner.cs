@@ -1,0 +1,148 @@
+using System.Text.Json;
+using GenMerge.Pipeline.Hosting;
+using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Requests;
+using GenMerge.Pipeline.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GenMerge.Pipeline.Local;
+
+/// <summary>
+/// Runs <see cref="MergeOrchestrator"/> in this process: the in-memory Durable backend with any
+/// store, or the persistent Azure Storage task hub (Azurite or Azure) when a connection string is
+/// given, so that a killed process can be resumed. Progress is mirrored to runs/{id}/status.json.
+/// </summary>
+public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnection, ILoggerFactory? loggers = null)
+{
+    public static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>A fresh run id: sortable by time, unique enough for one user's store.</summary>
+    public static string NewRunId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    public DurableBackend Backend => durableConnection is null ? DurableBackend.InMemory : DurableBackend.AzureStorage;
+
+    /// <summary>Starts a new run (or continues one with the same id) and waits for it.</summary>
+    public async Task<RunStatus> RunAsync(string runId, MergeRequest request, Action<RunStatus>? onProgress = null, CancellationToken ct = default)
+    {
+        request.Validate();
+        await using var host = await StartHostAsync(ct);
+        var existing = await host.Client.GetInstanceAsync(runId, getInputsAndOutputs: false, ct);
+        if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+        {
+            if (existing is not null) await host.Client.PurgeInstanceAsync(runId, cancellation: ct);
+            await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(MergeOrchestrator),
+                new MergeRunInput(runId, request), new StartOrchestrationOptions(runId), ct);
+        }
+        return await WaitAsync(host.Client, runId, onProgress, ct);
+    }
+
+    /// <summary>
+    /// Continues a run after its process died: a persistent task hub picks up where its history
+    /// ends; otherwise the orchestration is started again from request.json and its idempotent
+    /// activities reuse every shard and segment already written.
+    /// </summary>
+    public async Task<RunStatus> ResumeAsync(string runId, Action<RunStatus>? onProgress = null, CancellationToken ct = default)
+    {
+        var run = new RunArtifacts(store, runId);
+        if (!await store.ExistsAsync(run.Request, ct))
+            throw new ArgumentException($"run id: no run '{runId}' in {store.Description} (no {run.Request})");
+        var request = MergeRequest.Parse(await store.ReadTextAsync(run.Request, ct));
+        return await RunAsync(runId, request, onProgress, ct);
+    }
+
+    /// <summary>The last known status: from the task hub when persistent, else from status.json.</summary>
+    public async Task<RunStatus> StatusAsync(string runId, CancellationToken ct = default)
+    {
+        if (Backend == DurableBackend.AzureStorage)
+        {
+            await using var host = await StartHostAsync(ct);
+            var s = await QueryAsync(host.Client, runId, ct);
+            if (s is not null) return s;
+        }
+        var run = new RunArtifacts(store, runId);
+        if (await store.ExistsAsync(run.At("status.json"), ct))
+            return await store.ReadJsonAsync<RunStatus>(run.At("status.json"), cancellationToken: ct);
+        if (await store.ExistsAsync(run.Request, ct))
+            return new RunStatus { RunId = runId, State = "Interrupted", UpdatedUtc = DateTimeOffset.UtcNow };
+        throw new ArgumentException($"run id: no run '{runId}' in {store.Description}");
+    }
+
+    async Task<LocalDurableHost> StartHostAsync(CancellationToken ct) =>
+        await LocalDurableHost.StartAsync(r => r.AddGenMergeTasks(), new LocalDurableHostOptions
+        {
+            Backend = Backend,
+            StorageConnectionString = durableConnection ?? "",
+            LoggerFactory = loggers,
+            ConfigureServices = services => services.AddSingleton(store),
+        }, ct);
+
+    async Task<RunStatus> WaitAsync(DurableTaskClient client, string runId, Action<RunStatus>? onProgress, CancellationToken ct)
+    {
+        var run = new RunArtifacts(store, runId);
+        string? lastJson = null;
+        while (true)
+        {
+            var status = await QueryAsync(client, runId, ct)
+                         ?? throw new InvalidOperationException($"run {runId}: the orchestration disappeared");
+            var json = JsonSerializer.Serialize(status with { UpdatedUtc = default });
+            if (json != lastJson)
+            {
+                lastJson = json;
+                await store.WriteJsonAsync(run.At("status.json"), status, cancellationToken: ct);
+                onProgress?.Invoke(status);
+            }
+            if (status.State is "Completed" or "Failed" or "Terminated") return status;
+            await Task.Delay(PollEvery, ct);
+        }
+    }
+
+    /// <summary>Status of the run and, while a training job runs, of that job's sub-orchestration.</summary>
+    static async Task<RunStatus?> QueryAsync(DurableTaskClient client, string runId, CancellationToken ct)
+    {
+        var meta = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct);
+        if (meta is null) return null;
+        var progress = meta.SerializedCustomStatus is { } cs ? JsonSerializer.Deserialize<MergeProgress>(cs) : null;
+        if (progress is { Stage: "rooting" or "finetune" } && meta.RuntimeStatus == OrchestrationRuntimeStatus.Running)
+            progress = await JobProgressAsync(client, runId, progress, ct);
+        return new RunStatus
+        {
+            RunId = runId,
+            State = meta.RuntimeStatus switch
+            {
+                OrchestrationRuntimeStatus.Completed => "Completed",
+                OrchestrationRuntimeStatus.Failed => "Failed",
+                OrchestrationRuntimeStatus.Terminated => "Terminated",
+                _ => "Running",
+            },
+            Progress = progress,
+            Failure = meta.FailureDetails is { } f ? Innermost(f) : null,
+            UpdatedUtc = meta.LastUpdatedAt,
+        };
+    }
+
+    static async Task<MergeProgress> JobProgressAsync(DurableTaskClient client, string runId, MergeProgress parent, CancellationToken ct)
+    {
+        var jobs = new Dictionary<string, JobProgress>();
+        double? eta = null;
+        var query = client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = runId + ":", FetchInputsAndOutputs = true });
+        await foreach (var sub in query.WithCancellation(ct))
+        {
+            if (sub.SerializedCustomStatus is not { } cs) continue;
+            var p = JsonSerializer.Deserialize<MergeProgress>(cs);
+            if (p is null) continue;
+            foreach (var (k, v) in p.Jobs) jobs[k] = v;
+            if (sub.RuntimeStatus == OrchestrationRuntimeStatus.Running && p.EtaSeconds is { } e) eta = Math.Max(eta ?? 0, e);
+        }
+        return parent with { Jobs = jobs, EtaSeconds = eta };
+    }
+
+    /// <summary>The deepest failure message: activity errors arrive wrapped by sub-orchestrations.</summary>
+    static string Innermost(TaskFailureDetails f)
+    {
+        while (f.InnerFailure is not null) f = f.InnerFailure;
+        return $"{f.ErrorMessage}";
+    }
+}

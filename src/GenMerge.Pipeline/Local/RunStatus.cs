@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+using GenMerge.Pipeline.Orchestration;
+
+namespace GenMerge.Pipeline.Local;
+
+/// <summary>status.json in a run folder: what `genmerge status` shows for runs of the embedded host.</summary>
+public sealed record RunStatus
+{
+    [JsonPropertyName("run_id")] public required string RunId { get; init; }
+    /// <summary>Running, Completed, Failed or Terminated.</summary>
+    [JsonPropertyName("state")] public required string State { get; init; }
+    [JsonPropertyName("progress")] public MergeProgress? Progress { get; init; }
+    [JsonPropertyName("failure")] public string? Failure { get; init; }
+    [JsonPropertyName("updated_utc")] public DateTimeOffset UpdatedUtc { get; init; }
+
+    public string Describe()
+    {
+        var line = $"{RunId}: {State}";
+        if (Progress is { } p)
+        {
+            line += $"  stage {p.Stage}";
+            foreach (var (job, j) in p.Jobs) line += $"  [{job} {j.Step}/{j.Total} loss_G {j.LossG:F3} loss_D {j.LossD:F3}]";
+            if (p.EtaSeconds is { } eta && State == "Running") line += $"  ETA {TimeSpan.FromSeconds(eta):hh\\:mm\\:ss}";
+        }
+        if (Failure is not null) line += $"\n  reason: {Failure}";
+        return line;
+    }
+}
