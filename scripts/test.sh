@@ -7,8 +7,12 @@ cd "$(dirname "$0")/.."
 
 # Azurite (storage emulator) for the blob store and the persistent Durable backend tests.
 # An instance a developer already runs on 127.0.0.1:10000 is reused and left running.
-bash scripts/azurite.sh start
-trap 'bash scripts/azurite.sh stop' EXIT
+if bash scripts/azurite.sh status; then
+  echo "azurite: already listening on 127.0.0.1:10000, reusing it (left running)"
+else
+  bash scripts/azurite.sh start
+  trap 'bash scripts/azurite.sh stop' EXIT
+fi
 
 dotnet build GenMerge.Functions.sln -c Release -nologo -v q
 dotnet test GenMerge.Functions.sln -c Release --no-build -nologo "$@"
