@@ -7,6 +7,9 @@ var root = new RootCommand("genmerge: merge pretrained GANs into one class-condi
     SampleCommand.Create(),
     EvalCommand.Create(),
     InfoCommand.Create(),
+    MergeCommand.Create(),
+    StatusCommand.Create(),
+    ResumeCommand.Create(),
     DemoCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -48,7 +48,8 @@ public static class TrainCommand
             }.Validate();
             var source = p.GetValue(domain) is { } d
                 ? (IImageSource)ProceduralDomain.Create(d, res, opts.Seed)
-                : new ImageFolderSource(p.GetValue(images)!.FullName, res, opts.Seed, w => System.Console.Error.WriteLine($"warning: {w}"));
+                : new ImageFolderSource(p.GetValue(images)!.FullName, res, opts.Seed,
+                    onSkipped: w => System.Console.Error.WriteLine($"warning: skipped {w.File}: {w.Reason}"));
             var outPath = p.GetValue(outFile)!;
             GanModel model;
             if (p.GetValue(resume) is { } from)

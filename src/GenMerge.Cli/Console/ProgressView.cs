@@ -36,10 +36,10 @@ public sealed class ProgressView
             return result;
         }
         var clock = Stopwatch.StartNew();
-        var last = TimeSpan.MinValue;
+        TimeSpan? last = null;
         var r = work((done, detail) =>
         {
-            if (done < total && clock.Elapsed - last < PlainEvery) return;
+            if (done < total && last is { } l && clock.Elapsed - l < PlainEvery) return;
             last = clock.Elapsed;
             System.Console.WriteLine($"[{stage}] {done}/{total} {detail}");
         });

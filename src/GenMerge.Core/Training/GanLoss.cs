@@ -17,7 +17,7 @@ public static class GanLoss
     /// <summary>Per-sample squared norm of d(sum realLogits)/d(reals); reals must require grad.</summary>
     public static Tensor R1(Tensor realLogits, Tensor reals)
     {
-        var grads = autograd.grad(new[] { realLogits.sum() }, new[] { reals }, create_graph: true)[0];
+        var grads = autograd.grad(new[] { realLogits.sum() }, new[] { reals }, retain_graph: true, create_graph: true)[0];
         return grads.square().sum(new long[] { 1, 2, 3 });
     }
 }

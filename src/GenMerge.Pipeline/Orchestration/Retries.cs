@@ -6,5 +6,13 @@ namespace GenMerge.Pipeline.Orchestration;
 public static class Retries
 {
     public static readonly TaskOptions Activity = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2.0));
+        maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2.0)
+    {
+        // A bad request or a bad checkpoint fails the same way every time: do not retry those.
+        HandleFailure = f => !IsUserError(f),
+    });
+
+    static bool IsUserError(TaskFailureDetails f) =>
+        f.IsCausedBy<Requests.RequestException>() || f.IsCausedBy<Core.Checkpoints.CheckpointException>()
+        || (f.InnerFailure is { } inner && IsUserError(inner));
 }

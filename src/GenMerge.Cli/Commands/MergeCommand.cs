@@ -1,0 +1,56 @@
+using System.CommandLine;
+using GenMerge.Cli.Console;
+using GenMerge.Cli.Running;
+using GenMerge.Core.Evaluation;
+using GenMerge.Pipeline.Local;
+using GenMerge.Pipeline.Requests;
+
+namespace GenMerge.Cli.Commands;
+
+/// <summary>`genmerge merge`: the whole GAN Cocktail pipeline through the in-process Durable host.</summary>
+public static class MergeCommand
+{
+    public static Command Create()
+    {
+        var models = new Option<FileInfo[]>("--model") { Description = "Source checkpoint (repeat: one per domain, 2 or more)", Required = true, AllowMultipleArgumentsPerToken = false }
+            .AcceptExistingOnly();
+        var names = new Option<string[]>("--name") { Description = "Class name per --model (default: its training domain or file name)" };
+        var outDir = CommonOptions.Out("Folder for merged.safetensors, report.json, report.md and grids");
+        var opts = new MergeOptions();
+        var cmd = new Command("merge", "Merge source models into one class-conditional model and evaluate it") { models, names, outDir };
+        foreach (var o in opts.All) cmd.Options.Add(o);
+        cmd.SetAction((p, ct) => CliErrors.GuardAsync(async () =>
+        {
+            var runId = LocalMergeRunner.NewRunId();
+            System.Console.WriteLine($"run id: {runId}");
+            var launcher = opts.Launcher(p);
+            var request = await launcher.PrepareAsync(runId, p.GetValue(models)!.Select(f => f.FullName).ToList(),
+                p.GetValue(names), opts.Settings(p, new MergeRequest()));
+            System.Console.WriteLine($"store: {launcher.Store.Description}; durable: {launcher.Runner.Backend}");
+            var status = await launcher.RunAsync(runId, request);
+            return await Finish(launcher, status, p.GetValue(outDir)!);
+        }));
+        return cmd;
+    }
+
+    /// <summary>Exports a finished run and prints its report; a failed run exits 1 with the reason.</summary>
+    public static async Task<int> Finish(MergeLauncher launcher, RunStatus status, string outDir)
+    {
+        if (status.State != "Completed")
+        {
+            System.Console.Error.WriteLine($"genmerge: run {status.RunId} {status.State}: {status.Failure}");
+            return 1;
+        }
+        var files = await launcher.ExportAsync(status.RunId, outDir);
+        var reportPath = Path.Combine(outDir, "report.json");
+        if (File.Exists(reportPath))
+        {
+            var report = MergeReport.FromJson(await File.ReadAllTextAsync(reportPath));
+            System.Console.WriteLine();
+            System.Console.WriteLine(report.ToMarkdown());
+        }
+        System.Console.WriteLine($"Completed. Wrote {files.Count} files to {Path.GetFullPath(outDir)}:");
+        foreach (var f in files) System.Console.WriteLine($"  {f}");
+        return 0;
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using GenMerge.Cli.Running;
+using GenMerge.Core.Merging;
+using GenMerge.Pipeline.Requests;
+
+namespace GenMerge.Cli.Commands;
+
+/// <summary>The options of a merge run, shared by `merge` and `demo`.</summary>
+public sealed class MergeOptions
+{
+    public readonly Option<int> Root = new("--root") { Description = "Index of the root model (rooting copies it)", DefaultValueFactory = _ => 0 };
+    public readonly Option<string> Method = new Option<string>("--method")
+    {
+        Description = "cocktail (the paper's method), or a baseline: average, average-finetune, transfer, union; or ties (TIES on rooted deltas)",
+        DefaultValueFactory = _ => MergeMethod.Cocktail,
+    }.AcceptOnlyFromAmong(MergeMethod.All.ToArray());
+    public readonly Option<int?> RootingSteps = new("--rooting-steps") { Description = "Rooting fine-tuning steps per non-root model" };
+    public readonly Option<int?> MergeSteps = new("--merge-steps") { Description = "Conditional merge fine-tuning steps" };
+    public readonly Option<int?> SegmentSteps = new("--segment-steps") { Description = "Steps per resumable training segment" };
+    public readonly Option<int?> Batch = new("--batch") { Description = "Batch size" };
+    public readonly Option<int?> Samples = new("--samples") { Description = "Synthetic images drawn from each source model" };
+    public readonly Option<int?> EvalSamples = new("--eval-samples") { Description = "Images per domain for FID-R18/KID-R18" };
+    public readonly Option<long> Seed = CommonOptions.Seed();
+    public readonly Option<string?> Storage = new("--storage")
+    {
+        Description = "Artifact store + Durable task hub: a Blob connection string (e.g. \"UseDevelopmentStorage=true\" for Azurite; resumable after a crash) or an https account URL. Default: a local folder under --work",
+    };
+    public readonly Option<string> Work = new("--work") { Description = "Local working folder (store, cache)", DefaultValueFactory = _ => MergeLauncher.DefaultWorkDir };
+
+    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Samples, EvalSamples, Seed, Storage, Work };
+
+    /// <summary>The request settings; unset values come from <paramref name="defaults"/>.</summary>
+    public MergeRequest Settings(ParseResult p, MergeRequest defaults) => defaults with
+    {
+        Root = p.GetValue(Root), Method = p.GetValue(Method)!, Seed = p.GetValue(Seed),
+        RootingSteps = p.GetValue(RootingSteps) ?? defaults.RootingSteps,
+        MergeSteps = p.GetValue(MergeSteps) ?? defaults.MergeSteps,
+        SegmentSteps = p.GetValue(SegmentSteps) ?? defaults.SegmentSteps,
+        BatchSize = p.GetValue(Batch) ?? defaults.BatchSize,
+        SamplesPerModel = p.GetValue(Samples) ?? defaults.SamplesPerModel,
+        EvalSamples = p.GetValue(EvalSamples) ?? defaults.EvalSamples,
+    };
+
+    public MergeLauncher Launcher(ParseResult p) => new(p.GetValue(Storage), p.GetValue(Work)!);
+}

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using GenMerge.Cli.Console;
+
+namespace GenMerge.Cli.Commands;
+
+/// <summary>`genmerge resume RUN_ID`: continue an interrupted merge from its last finished segment.</summary>
+public static class ResumeCommand
+{
+    public static Command Create()
+    {
+        var runId = new Argument<string>("RUN_ID") { Description = "The id `genmerge merge` printed" };
+        var outDir = CommonOptions.Out("Folder for the results", required: false);
+        var opts = new MergeOptions();
+        var cmd = new Command("resume", "Continue an interrupted merge (same --storage / --work as the original run)") { runId, outDir, opts.Storage, opts.Work };
+        cmd.SetAction((p, ct) => CliErrors.GuardAsync(async () =>
+        {
+            var id = p.GetValue(runId)!;
+            var launcher = opts.Launcher(p);
+            System.Console.WriteLine($"run id: {id} (resuming)");
+            var status = await launcher.RunAsync(id, null);
+            return await MergeCommand.Finish(launcher, status, p.GetValue(outDir) ?? Path.Combine("genmerge-runs", id));
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,100 @@
+using GenMerge.Core.Checkpoints;
+using GenMerge.Core.Evaluation;
+using GenMerge.Pipeline.Local;
+using GenMerge.Pipeline.Requests;
+using GenMerge.Pipeline.Storage;
+
+namespace GenMerge.Cli.Running;
+
+/// <summary>
+/// What `merge`, `resume` and `demo` share: choose the store and Durable backend from --storage,
+/// upload the input checkpoints, run the orchestration in-process, print progress, and copy the
+/// results out of the store into the output folder.
+/// </summary>
+public sealed class MergeLauncher
+{
+    public MergeLauncher(string? storage, string workDir)
+    {
+        Store = ArtifactStores.FromSetting(string.IsNullOrWhiteSpace(storage) ? null : storage, Path.Combine(workDir, "store"));
+        // A connection string also hosts a persistent task hub (resumable after a crash); a local
+        // folder or an https account URI runs the in-memory host (resume re-runs idempotent activities).
+        Runner = new LocalMergeRunner(Store, storage is not null && ArtifactStores.IsConnectionString(storage) ? storage : null);
+    }
+
+    public IArtifactStore Store { get; }
+    public LocalMergeRunner Runner { get; }
+
+    public static string DefaultWorkDir =>
+        Environment.GetEnvironmentVariable("GENMERGE_HOME") is { Length: > 0 } h ? h
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".genmerge");
+
+    /// <summary>Uploads local checkpoints into the run and builds the request (validated before any compute).</summary>
+    public async Task<MergeRequest> PrepareAsync(string runId, IReadOnlyList<string> modelFiles, IReadOnlyList<string>? names,
+                                                 MergeRequest settings)
+    {
+        if (names is { Count: > 0 } && names.Count != modelFiles.Count)
+            throw new ArgumentException($"--name: {names.Count} names for {modelFiles.Count} models");
+        var run = new RunArtifacts(Store, runId);
+        var models = new List<ModelRef>();
+        for (int i = 0; i < modelFiles.Count; i++)
+        {
+            var file = modelFiles[i];
+            if (!File.Exists(file)) throw new FileNotFoundException($"--model: '{file}' not found");
+            var info = Checkpoint.ReadInfo(file); // refuses bad files before anything is uploaded
+            var name = names is { Count: > 0 } ? names[i] : DomainName(info.Provenance.Data) ?? Path.GetFileNameWithoutExtension(file);
+            models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(info.Provenance.Data) });
+        }
+        var request = (settings with { Models = models }).Validate();
+        for (int i = 0; i < modelFiles.Count; i++) await run.UploadFileAsync(models[i].Uri!, modelFiles[i]);
+        return request;
+    }
+
+    /// <summary>Runs (or continues) a merge, printing a line whenever its progress changes.</summary>
+    public async Task<RunStatus> RunAsync(string runId, MergeRequest? request)
+    {
+        var last = "";
+        void Print(RunStatus s)
+        {
+            var line = s.Describe();
+            if (line == last) return;
+            last = line;
+            System.Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+        }
+        return request is null ? await Runner.ResumeAsync(runId, Print) : await Runner.RunAsync(runId, request, Print);
+    }
+
+    /// <summary>Copies merged.safetensors, the reports and the grids of a finished run to a folder.</summary>
+    public async Task<IReadOnlyList<string>> ExportAsync(string runId, string outDir)
+    {
+        var run = new RunArtifacts(Store, runId);
+        Directory.CreateDirectory(outDir);
+        var written = new List<string>();
+        var wanted = new[] { run.Merged, run.ReportJson, run.ReportMarkdown, run.Manifest }
+            .Concat(await run.ListAsync("grids/"));
+        foreach (var name in wanted)
+        {
+            if (!await Store.ExistsAsync(name)) continue;
+            var target = Path.Combine(outDir, name[(run.Root.Length + 1)..].Replace('/', Path.DirectorySeparatorChar));
+            await Store.DownloadToFileAsync(name, target);
+            written.Add(target);
+        }
+        return written;
+    }
+
+    /// <summary>"domain:rings" -> "rings"; the class name of a model trained on a built-in domain.</summary>
+    static string? DomainName(string? data) =>
+        data is not null && data.StartsWith("domain:", StringComparison.Ordinal) ? data["domain:".Length..] : null;
+
+    /// <summary>
+    /// The evaluation reference of a source: its built-in domain (the procedural generator, used
+    /// for evaluation only) or the image folder it was trained on, when still there; else null
+    /// (held-out samples of the source).
+    /// </summary>
+    static string? ReferenceFor(string? data)
+    {
+        if (DomainName(data) is not null) return data;
+        return data is not null && Directory.Exists(data) ? data : null;
+    }
+
+    static string Safe(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+}

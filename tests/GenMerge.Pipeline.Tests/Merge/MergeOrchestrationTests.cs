@@ -1,0 +1,92 @@
+using GenMerge.Core.Evaluation;
+using GenMerge.Core.Merging;
+using GenMerge.Core.Models;
+using GenMerge.Pipeline.Local;
+using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Requests;
+using GenMerge.Pipeline.Storage;
+
+namespace GenMerge.Pipeline.Tests.Merge;
+
+/// <summary>The whole merge orchestration in the in-process Durable host on tiny 16x16 models.</summary>
+public class MergeOrchestrationTests
+{
+    [Theory]
+    [InlineData(ModelConfig.Compact, MergeMethod.Cocktail)]
+    [InlineData(ModelConfig.StyleGan2, MergeMethod.Cocktail)]
+    [InlineData(ModelConfig.Compact, MergeMethod.Union)]
+    public async Task A_merge_runs_end_to_end_and_writes_a_parseable_report(string family, string method)
+    {
+        using var t = new TinyMerge(family: family);
+        var runner = new LocalMergeRunner(t.Store, durableConnection: null);
+        var status = await runner.RunAsync("run1", t.Request(method));
+        Assert.True(status.State == "Completed", status.Describe());
+
+        var run = new RunArtifacts(t.Store, "run1");
+        var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
+        Assert.Equal(method, report.Method);
+        Assert.Equal(new[] { "rings", "squares" }, report.Domains.Select(d => d.Name));
+        Assert.All(report.Domains, d =>
+        {
+            Assert.True(double.IsFinite(d.FidR18) && d.FidR18 >= 0, $"fid {d.FidR18}");
+            Assert.InRange(d.Accuracy, 0, 1);
+            Assert.Equal($"domain:{d.Name}", d.Reference);
+        });
+        // The merged model is one source model plus the class embeddings, nothing more.
+        var (addG, addD) = Conditioning.AddedParameterCounts(t.Config, 2);
+        Assert.Equal(report.Parameters.Source + addG + addD, report.Parameters.Merged);
+        Assert.Contains("| rings |", await t.Store.ReadTextAsync(run.ReportMarkdown));
+        Assert.True(await t.Store.ExistsAsync(run.Merged));
+        Assert.True(await t.Store.ExistsAsync(run.At("grids/merged.png")));
+        var manifest = await run.ReadManifestAsync();
+        Assert.Equal(64, manifest.Find(run.Merged)?.Sha256.Length);
+        Assert.Equal("Completed", (await runner.StatusAsync("run1")).State);
+        if (method == MergeMethod.Cocktail)
+        {
+            Assert.True(await t.Store.ExistsAsync(run.At("rooted/squares/seg-002.safetensors")));
+            Assert.NotNull(report.WeightDistance);
+        }
+    }
+
+    [Fact]
+    public async Task Resuming_a_finished_run_reuses_every_segment()
+    {
+        using var t = new TinyMerge();
+        var runner = new LocalMergeRunner(t.Store, durableConnection: null);
+        Assert.Equal("Completed", (await runner.RunAsync("r", t.Request())).State);
+        var run = new RunArtifacts(t.Store, "r");
+        var seg = run.At("finetune/seg-001.safetensors");
+        var before = File.GetLastWriteTimeUtc(t.Store.Locate(seg));
+        // A new in-memory host knows nothing of the run: resume restarts the orchestration from
+        // request.json and the idempotent activities find their outputs.
+        Assert.Equal("Completed", (await runner.ResumeAsync("r")).State);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(t.Store.Locate(seg)));
+    }
+
+    [Fact]
+    public async Task Incompatible_models_fail_in_validation_before_any_shard_is_sampled()
+    {
+        using var t = new TinyMerge();
+        using (var other = GanModel.Create(t.Config with { ZDim = 8 }, 5))
+        {
+            var path = Path.Combine(t.Root, "odd.safetensors");
+            GenMerge.Core.Checkpoints.Checkpoint.Save(other, path);
+            await t.Store.UploadFileAsync("models/squares.safetensors", path);
+        }
+        var runner = new LocalMergeRunner(t.Store, durableConnection: null);
+        var status = await runner.RunAsync("bad", t.Request());
+        Assert.Equal("Failed", status.State);
+        Assert.Contains("z_dim: 16 vs 8", status.Failure);
+        Assert.Empty(await t.Store.ListAsync("runs/bad/shards/"));
+    }
+
+    [Fact]
+    public async Task A_missing_model_blob_is_named()
+    {
+        using var t = new TinyMerge();
+        var req = t.Request() with { Models = t.Request().Models!.Select((m, i) => i == 1 ? m with { Uri = "models/nope.safetensors" } : m).ToList() };
+        var status = await new LocalMergeRunner(t.Store, null).RunAsync("missing", req);
+        Assert.Equal("Failed", status.State);
+        Assert.Contains("models[1].uri: 'models/nope.safetensors' not found", status.Failure);
+    }
+}
