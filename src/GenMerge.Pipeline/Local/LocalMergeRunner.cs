@@ -74,6 +74,8 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
         await LocalDurableHost.StartAsync(r => r.AddGenMergeTasks(), new LocalDurableHostOptions
         {
             Backend = Backend,
+            // One task hub per user by default; GENMERGE_TASKHUB keeps separate runs (tests, users) apart.
+            TaskHubName = Environment.GetEnvironmentVariable("GENMERGE_TASKHUB") is { Length: > 0 } hub ? hub : PipelineInfo.TaskHubName,
             StorageConnectionString = durableConnection ?? "",
             LoggerFactory = loggers,
             ConfigureServices = services => services.AddSingleton(store),

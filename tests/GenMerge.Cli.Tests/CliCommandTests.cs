@@ -1,0 +1,100 @@
+using System.Text.Json;
+
+namespace GenMerge.Cli.Tests;
+
+/// <summary>The command-line contract: commands, outputs and one-line errors with non-zero exits.</summary>
+public class CliCommandTests : IClassFixture<CliCommandTests.TrainedModel>
+{
+    /// <summary>One tiny model trained once for the class: train itself is under test here.</summary>
+    public sealed class TrainedModel : IDisposable
+    {
+        public TrainedModel()
+        {
+            Cli = new CliRunner();
+            Train = Cli.Run("train", "--domain", "rings", "--resolution", "16", "--steps", "4", "--batch", "8",
+                            "--snapshot-every", "2", "--out", Cli.PathOf("rings.safetensors"));
+        }
+        public CliRunner Cli { get; }
+        public CliRunner.Result Train { get; }
+        public string Model => Cli.PathOf("rings.safetensors");
+        public void Dispose() => Cli.Dispose();
+    }
+
+    readonly TrainedModel m;
+    public CliCommandTests(TrainedModel m) => this.m = m;
+
+    [Fact]
+    public void Train_writes_a_checkpoint_snapshots_and_sample_grids()
+    {
+        Assert.True(m.Train.ExitCode == 0, m.Train.ToString());
+        Assert.True(File.Exists(m.Model));
+        Assert.True(File.Exists(m.Model + ".optim"));
+        Assert.True(File.Exists(m.Cli.PathOf("rings-samples/step-000002.png")));
+        Assert.True(File.Exists(m.Cli.PathOf("rings-samples/step-000004.png")));
+    }
+
+    [Fact]
+    public void Info_shows_config_parameters_and_provenance()
+    {
+        var r = m.Cli.Run("info", m.Model);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("compact  16x16  c_dim 0", r.Stdout);
+        Assert.Contains("\"data\": \"domain:rings\"", r.Stdout);
+        Assert.Contains("\"steps\": 4", r.Stdout);
+    }
+
+    [Fact]
+    public void Eval_writes_json_with_the_contract_fields()
+    {
+        var r = m.Cli.Run("eval", "--model", m.Model, "--reference", "domain:rings", "--n", "8", "--out", m.Cli.PathOf("eval.json"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(m.Cli.PathOf("eval.json")));
+        Assert.True(doc.RootElement.GetProperty("fid_r18").GetDouble() > 0);
+        Assert.True(doc.RootElement.TryGetProperty("kid_r18", out _));
+        Assert.Equal(8, doc.RootElement.GetProperty("n").GetInt32());
+        Assert.Equal("domain:rings", doc.RootElement.GetProperty("reference").GetString());
+        Assert.Contains("| FID-R18 |", r.Stdout);
+    }
+
+    [Fact]
+    public void Sample_writes_a_png()
+    {
+        var r = m.Cli.Run("sample", "--model", m.Model, "--n", "4", "--out", m.Cli.PathOf("s.png"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(0x89, File.ReadAllBytes(m.Cli.PathOf("s.png"))[0]);
+    }
+
+    [Theory]
+    [InlineData("train --domain circles --resolution 16 --steps 1 --out x.safetensors", "circles")]
+    [InlineData("train --resolution 16 --steps 1 --out x.safetensors", "exactly one of --domain NAME or --images DIR")]
+    [InlineData("train --domain rings --resolution 12 --steps 1 --out x.safetensors", "resolution: 12 is not a power of two")]
+    [InlineData("train --images no-such-dir --resolution 16 --steps 1 --out x.safetensors", "no-such-dir")]
+    [InlineData("info missing.safetensors", "missing.safetensors")]
+    [InlineData("eval --model MODEL --reference domain:rings --class 1 --n 4 --out e.json", "class: the model is unconditional")]
+    [InlineData("eval --model MODEL --reference nowhere --n 4 --out e.json", "reference: 'nowhere'")]
+    [InlineData("merge --model MODEL --model MODEL --out o", "the name 'rings' is used twice")]
+    public void User_errors_exit_non_zero_with_a_reason_on_stderr(string args, string expected)
+    {
+        var r = m.Cli.Run(args.Replace("MODEL", m.Model).Split(' '));
+        Assert.True(r.ExitCode != 0, r.ToString());
+        Assert.Contains(expected, r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr); // a reason, not a stack trace
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_checkpoint_is_named_in_the_error()
+    {
+        File.WriteAllText(m.Cli.PathOf("junk.safetensors"), "hello");
+        var r = m.Cli.Run("info", m.Cli.PathOf("junk.safetensors"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("junk.safetensors", r.Stderr);
+    }
+
+    [Fact]
+    public void Help_lists_every_command()
+    {
+        var r = m.Cli.Run("--help");
+        foreach (var c in new[] { "train", "sample", "eval", "info", "merge", "status", "resume", "demo" })
+            Assert.Contains(c, r.Stdout);
+    }
+}
