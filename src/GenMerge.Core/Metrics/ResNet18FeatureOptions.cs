@@ -7,6 +7,9 @@ public sealed record ResNet18FeatureOptions
     public int BatchSize { get; init; } = 16;
     /// <summary>ONNX Runtime intra-op threads; 0 means every core.</summary>
     public int Threads { get; init; }
+    /// <summary>Let ONNX Runtime's worker threads spin between tasks (lower latency on an idle machine; burns CPU that
+    /// libtorch, sharing the process, could use).</summary>
+    public bool AllowSpinning { get; init; } = true;
     /// <summary>Folder holding ResNet18Onnx/ and ResNetPrepOnnx/; null means the default (see <see cref="ResNet18ModelFiles"/>).</summary>
     public string? ModelDirectory { get; init; }
 }

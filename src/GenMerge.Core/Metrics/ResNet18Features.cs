@@ -43,10 +43,11 @@ public sealed class ResNet18Features : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        // Kept out of any caller's dispose scope: it lives as long as this object.
-        MeanImageBgr = ReadMeanImage(PreprocessPath).DetachFromDisposeScope();
+        _options.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         try
         {
+            // Kept out of any caller's dispose scope: it lives as long as this object.
+            MeanImageBgr = ReadMeanImage(PreprocessPath).DetachFromDisposeScope();
             _session = BatchSize == 1
                 ? new InferenceSession(ModelPath, _options)
                 : new InferenceSession(PatchedModel(ModelPath), _options);
@@ -55,8 +56,9 @@ public sealed class ResNet18Features : IDisposable
         catch
         {
             _session?.Dispose();
+            MeanImageBgr?.Dispose();
             _options.Dispose();
-            MeanImageBgr.Dispose();
+            _runOptions.Dispose();
             throw;
         }
     }
