@@ -7,35 +7,34 @@ namespace GenMerge.Functions.Tasks;
 /// <summary>
 /// One activity function per pipeline activity (PipelineTasks.Activities), named as the class the
 /// orchestrators call by name. Explicit wrappers, so the build's functions.metadata lists them.
-/// <paramref name="instanceId"/> parameters bind from the trigger's binding data.
 /// </summary>
-public sealed class ActivityFunctions(IServiceProvider services)
+public sealed class ActivityFunctions
 {
     [Function(nameof(ValidateSourcesActivity))]
-    public Task<List<SourceInfo>> ValidateSources([ActivityTrigger] MergeRunInput input, string? instanceId) =>
-        ActivityRunner.RunAsync<ValidateSourcesActivity, MergeRunInput, List<SourceInfo>>(services, input, instanceId);
+    public Task<List<SourceInfo>> ValidateSources([ActivityTrigger] MergeRunInput input, FunctionContext context) =>
+        ActivityRunner.RunAsync<ValidateSourcesActivity, MergeRunInput, List<SourceInfo>>(context, input);
 
     [Function(nameof(GenerateShardActivity))]
-    public Task<string> GenerateShard([ActivityTrigger] ShardTask input, string? instanceId) =>
-        ActivityRunner.RunAsync<GenerateShardActivity, ShardTask, string>(services, input, instanceId);
+    public Task<string> GenerateShard([ActivityTrigger] ShardTask input, FunctionContext context) =>
+        ActivityRunner.RunAsync<GenerateShardActivity, ShardTask, string>(context, input);
 
     [Function(nameof(TrainSegmentActivity))]
-    public Task<SegmentResult> TrainSegment([ActivityTrigger] SegmentTask input, string? instanceId) =>
-        ActivityRunner.RunAsync<TrainSegmentActivity, SegmentTask, SegmentResult>(services, input, instanceId);
+    public Task<SegmentResult> TrainSegment([ActivityTrigger] SegmentTask input, FunctionContext context) =>
+        ActivityRunner.RunAsync<TrainSegmentActivity, SegmentTask, SegmentResult>(context, input);
 
     [Function(nameof(InitMergedActivity))]
-    public Task<InitResult> InitMerged([ActivityTrigger] InitTask input, string? instanceId) =>
-        ActivityRunner.RunAsync<InitMergedActivity, InitTask, InitResult>(services, input, instanceId);
+    public Task<InitResult> InitMerged([ActivityTrigger] InitTask input, FunctionContext context) =>
+        ActivityRunner.RunAsync<InitMergedActivity, InitTask, InitResult>(context, input);
 
     [Function(nameof(PublishMergedActivity))]
-    public Task<string> PublishMerged([ActivityTrigger] PublishTask input, string? instanceId) =>
-        ActivityRunner.RunAsync<PublishMergedActivity, PublishTask, string>(services, input, instanceId);
+    public Task<string> PublishMerged([ActivityTrigger] PublishTask input, FunctionContext context) =>
+        ActivityRunner.RunAsync<PublishMergedActivity, PublishTask, string>(context, input);
 
     [Function(nameof(EvaluateDomainActivity))]
-    public Task<DomainEvalResult> EvaluateDomain([ActivityTrigger] EvalTask input, string? instanceId) =>
-        ActivityRunner.RunAsync<EvaluateDomainActivity, EvalTask, DomainEvalResult>(services, input, instanceId);
+    public Task<DomainEvalResult> EvaluateDomain([ActivityTrigger] EvalTask input, FunctionContext context) =>
+        ActivityRunner.RunAsync<EvaluateDomainActivity, EvalTask, DomainEvalResult>(context, input);
 
     [Function(nameof(WriteReportActivity))]
-    public Task<MergeRunResult> WriteReport([ActivityTrigger] ReportTask input, string? instanceId) =>
-        ActivityRunner.RunAsync<WriteReportActivity, ReportTask, MergeRunResult>(services, input, instanceId);
+    public Task<MergeRunResult> WriteReport([ActivityTrigger] ReportTask input, FunctionContext context) =>
+        ActivityRunner.RunAsync<WriteReportActivity, ReportTask, MergeRunResult>(context, input);
 }

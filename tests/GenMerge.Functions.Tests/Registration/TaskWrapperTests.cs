@@ -81,10 +81,26 @@ public sealed class TaskWrapperTests : IDisposable
         await temp.Store.WriteTextAsync(from, "weights after segment 2");
         using var services = new ServiceCollection().AddSingleton<IArtifactStore>(temp.Store).BuildServiceProvider();
 
-        string merged = await new ActivityFunctions(services).PublishMerged(new PublishTask(runId, from), runId);
+        var context = new FakeFunctionContext(services, new Dictionary<string, object?> { ["instanceId"] = runId });
+        string merged = await new ActivityFunctions().PublishMerged(new PublishTask(runId, from), context);
 
         Assert.Equal(new RunArtifacts(temp.Store, runId).Merged, merged);
         Assert.Equal("weights after segment 2", await temp.Store.ReadTextAsync(merged));
+    }
+
+    sealed class EchoContextActivity : TaskActivity<string, string>
+    {
+        public override Task<string> RunAsync(TaskActivityContext context, string input) => Task.FromResult($"{context.Name}|{context.InstanceId}|{input}");
+    }
+
+    [Fact]
+    public async Task ActivityContextCarriesTheActivityNameAndTheCallersInstanceId()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var withId = new FakeFunctionContext(services, new Dictionary<string, object?> { ["instanceId"] = "run-9:finetune" });
+        Assert.Equal("EchoContextActivity|run-9:finetune|x", await ActivityRunner.RunAsync<EchoContextActivity, string, string>(withId, "x"));
+        var without = new FakeFunctionContext(services, new Dictionary<string, object?>());
+        Assert.Equal("EchoContextActivity||y", await ActivityRunner.RunAsync<EchoContextActivity, string, string>(without, "y"));
     }
 
     [Fact]
