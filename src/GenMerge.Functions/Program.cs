@@ -1,5 +1,7 @@
+using GenMerge.Functions.Startup;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.Build().Run();
+// The GenMerge Durable Functions app: HTTP and blob starters (Http/, Blobs/), the pipeline's
+// orchestrators and activities as explicit function wrappers (Tasks/), artifact store from settings.
+GenMergeApp.Configure(FunctionsApplication.CreateBuilder(args)).Build().Run();

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GenMerge.Functions.Http;
+
+/// <summary>
+/// A JSON response written with the app's own serializer settings (camelCase, enums as strings, nulls
+/// left out). Self-contained: needs no MVC services, so it behaves the same in the host and in tests.
+/// </summary>
+public sealed class JsonBodyResult(int statusCode, object body, string? location = null) : IActionResult
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public int StatusCode { get; } = statusCode;
+    public object Body { get; } = body;
+    public string? Location { get; } = location;
+
+    public static JsonBodyResult Error(int statusCode, string message) => new(statusCode, new ErrorBody(message));
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        HttpResponse response = context.HttpContext.Response;
+        response.StatusCode = StatusCode;
+        response.ContentType = "application/json; charset=utf-8";
+        if (Location is not null) response.Headers.Location = Location;
+        await JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), Json, context.HttpContext.RequestAborted);
+    }
+}
+
+/// <summary>Body of every 4xx answer: one message that names the problem (the field, the id).</summary>
+public sealed record ErrorBody(string Error);

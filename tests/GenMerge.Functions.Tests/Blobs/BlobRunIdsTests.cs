@@ -1,0 +1,34 @@
+using GenMerge.Functions.Blobs;
+using GenMerge.Pipeline.Storage;
+
+namespace GenMerge.Functions.Tests.Blobs;
+
+public sealed class BlobRunIdsTests
+{
+    [Theory]
+    [InlineData("cats-dogs.json", "blob-cats-dogs-")]
+    [InlineData("team/a b.json", "blob-team-a-b-")]
+    [InlineData("../..json", "blob-")]
+    public void IdIsDeterministicReadableAndValidAsARunFolder(string name, string prefix)
+    {
+        string id = BlobRunIds.For(name);
+        Assert.Equal(id, BlobRunIds.For(name));
+        Assert.StartsWith(prefix, id);
+        ArtifactNames.ValidateSegment(id, "run id"); // throws if not usable as runs/{id}/
+        Assert.DoesNotContain(':', id); // ':' separates sub-orchestration ids
+    }
+
+    [Fact]
+    public void NamesThatSanitizeAlikeStillGetDifferentIds()
+    {
+        Assert.NotEqual(BlobRunIds.For("a b.json"), BlobRunIds.For("a-b.json"));
+        Assert.NotEqual(BlobRunIds.For("A.json"), BlobRunIds.For("a.json"));
+    }
+
+    [Fact]
+    public void LongNamesAreCut()
+    {
+        string id = BlobRunIds.For(new string('x', 500) + ".json");
+        Assert.True(id.Length <= 5 + 40 + 1 + 12, id);
+    }
+}

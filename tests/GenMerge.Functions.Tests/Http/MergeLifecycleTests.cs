@@ -1,0 +1,167 @@
+using GenMerge.Functions.Http;
+using GenMerge.Functions.Merges;
+using GenMerge.Functions.Tests.Support;
+using GenMerge.Pipeline.Requests;
+using GenMerge.Pipeline.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GenMerge.Functions.Tests.Http;
+
+/// <summary>GET status, terminate and purge against real orchestrations in the in-process host.</summary>
+public sealed class MergeLifecycleTests(FakeMergeHost durable) : IClassFixture<FakeMergeHost>, IDisposable
+{
+    readonly TempStore temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    async Task<string> StartAsync()
+    {
+        var starter = new MergeStarter(temp.Store);
+        string id = MergeStarter.NewRunId();
+        await starter.StartAsync(durable.Client, id, MergeRequest.Parse(StartMergeTests.ValidRequest));
+        await durable.WaitRunningAsync(id);
+        return id;
+    }
+
+    async Task<HttpAnswer> GetAsync(string id) => await HttpCalls.ExecuteAsync(
+        await new GetMergeFunction(temp.Store).Run(HttpCalls.Request("GET", $"/api/merges/{id}"), id, durable.Client, CancellationToken.None));
+
+    async Task<HttpAnswer> TerminateAsync(string id) => await HttpCalls.ExecuteAsync(
+        await new TerminateMergeFunction(NullLogger<TerminateMergeFunction>.Instance)
+            .Run(HttpCalls.Request("POST", $"/api/merges/{id}/terminate"), id, durable.Client, CancellationToken.None));
+
+    async Task<HttpAnswer> PurgeAsync(string id, string query = "") => await HttpCalls.ExecuteAsync(
+        await new PurgeMergeFunction(temp.Store, NullLogger<PurgeMergeFunction>.Instance)
+            .Run(HttpCalls.Request("DELETE", $"/api/merges/{id}", query: query), id, durable.Client, CancellationToken.None));
+
+    [Fact]
+    public async Task StatusOfARunningMergeShowsStageAndTrainingProgress()
+    {
+        string id = await StartAsync();
+        HttpAnswer a = await GetAsync(id);
+
+        Assert.Equal(200, a.Status);
+        Assert.Equal(id, a.Str("id"));
+        Assert.Equal("Running", a.Str("runtimeStatus"));
+        var progress = a.Body.GetProperty("progress");
+        Assert.Equal("rooting", progress.GetProperty("stage").GetString());
+        var job = progress.GetProperty("jobs").GetProperty("rooted/b");
+        Assert.Equal(5, job.GetProperty("step").GetInt64());
+        Assert.Equal(40, job.GetProperty("total").GetInt64());
+        Assert.Equal(12, progress.GetProperty("etaSeconds").GetDouble());
+        Assert.False(a.Body.TryGetProperty("results", out _));
+        Assert.False(a.Body.TryGetProperty("failure", out _));
+        Assert.True(a.Body.GetProperty("createdAt").GetDateTimeOffset() <= a.Body.GetProperty("lastUpdatedAt").GetDateTimeOffset());
+        Assert.Equal($"http://{HttpCalls.Host}/api/merges/{id}/terminate", a.Body.GetProperty("links").GetProperty("terminatePostUri").GetString());
+        await durable.FinishAsync(id);
+    }
+
+    [Fact]
+    public async Task StatusOfACompletedMergeLinksItsReportAndModel()
+    {
+        string id = await StartAsync();
+        await durable.FinishAsync(id);
+        await durable.WaitFinishedAsync(id);
+
+        HttpAnswer a = await GetAsync(id);
+        Assert.Equal("Completed", a.Str("runtimeStatus"));
+        var results = a.Body.GetProperty("results");
+        var run = new RunArtifacts(temp.Store, id);
+        Assert.Equal(temp.Store.Locate(run.ReportJson), results.GetProperty("reportJson").GetString());
+        Assert.Equal(temp.Store.Locate(run.ReportMarkdown), results.GetProperty("reportMarkdown").GetString());
+        Assert.Equal(temp.Store.Locate(run.Merged), results.GetProperty("merged").GetString());
+        Assert.Equal("done", a.Body.GetProperty("progress").GetProperty("stage").GetString());
+    }
+
+    [Fact]
+    public async Task StatusOfAFailedMergeGivesTheInnermostReason()
+    {
+        string id = await StartAsync();
+        await durable.FinishAsync(id, fail: true);
+        await durable.WaitFinishedAsync(id);
+
+        HttpAnswer a = await GetAsync(id);
+        Assert.Equal("Failed", a.Str("runtimeStatus"));
+        Assert.Equal(FakeMergeHost.FailureMessage, a.Body.GetProperty("failure").GetProperty("errorMessage").GetString());
+        Assert.Contains("InvalidOperationException", a.Body.GetProperty("failure").GetProperty("errorType").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownIdIs404Everywhere()
+    {
+        const string id = "20990101-000000-nosuch";
+        HttpAnswer get = await GetAsync(id), term = await TerminateAsync(id), purge = await PurgeAsync(id);
+        Assert.All(new[] { get, term, purge }, a =>
+        {
+            Assert.Equal(404, a.Status);
+            Assert.Contains(id, a.Error);
+        });
+    }
+
+    [Fact]
+    public async Task TerminateStopsARunningMergeAndItsTrainingJob()
+    {
+        string id = await StartAsync();
+        HttpAnswer a = await TerminateAsync(id);
+        Assert.Equal(202, a.Status);
+        Assert.Equal(id, a.Str("id"));
+        Assert.EndsWith($"/api/merges/{id}", a.Location);
+
+        var meta = await durable.WaitFinishedAsync(id);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, meta.RuntimeStatus);
+        var sub = await durable.WaitFinishedAsync(FakeMergeHost.SubId(id));
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, sub.RuntimeStatus);
+
+        HttpAnswer again = await TerminateAsync(id);
+        Assert.Equal(409, again.Status);
+        Assert.Contains("already finished", again.Error);
+    }
+
+    [Fact]
+    public async Task PurgeRefusesARunningMergeThenRemovesHistoryButKeepsArtifacts()
+    {
+        string id = await StartAsync();
+        var run = new RunArtifacts(temp.Store, id);
+        await temp.Store.WriteTextAsync(run.ReportJson, "{}");
+
+        HttpAnswer running = await PurgeAsync(id);
+        Assert.Equal(409, running.Status);
+        Assert.Contains("terminate it first", running.Error);
+        Assert.NotNull(await durable.Client.GetInstanceAsync(id));
+
+        await durable.FinishAsync(id);
+        await durable.WaitFinishedAsync(id);
+        HttpAnswer a = await PurgeAsync(id);
+        Assert.Equal(200, a.Status);
+        Assert.True(a.Body.GetProperty("purged").GetBoolean());
+        Assert.Equal(0, a.Body.GetProperty("artifactsDeleted").GetInt32());
+
+        Assert.Null(await durable.Client.GetInstanceAsync(id));
+        Assert.Null(await durable.Client.GetInstanceAsync(FakeMergeHost.SubId(id)));
+        Assert.Equal(404, (await GetAsync(id)).Status);
+        Assert.True(await temp.Store.ExistsAsync(run.ReportJson));
+    }
+
+    [Fact]
+    public async Task PurgeWithArtifactsTrueDeletesTheRunFolderOnly()
+    {
+        string id = await StartAsync();
+        var run = new RunArtifacts(temp.Store, id);
+        await temp.Store.WriteTextAsync(run.ReportJson, "{}");
+        await temp.Store.WriteTextAsync(run.Merged, "weights");
+        await temp.AddModelAsync("models/cats.safetensors");
+        await durable.FinishAsync(id);
+        await durable.WaitFinishedAsync(id);
+
+        HttpAnswer bad = await PurgeAsync(id, "?artifacts=maybe");
+        Assert.Equal(400, bad.Status);
+        Assert.Contains("artifacts", bad.Error);
+
+        HttpAnswer a = await PurgeAsync(id, "?artifacts=true");
+        Assert.Equal(200, a.Status);
+        Assert.Equal(2, a.Body.GetProperty("artifactsDeleted").GetInt32());
+        Assert.Empty(await temp.Store.ListAsync(run.Root + "/"));
+        Assert.True(await temp.Store.ExistsAsync("models/cats.safetensors"));
+    }
+}

@@ -1,0 +1,142 @@
+using System.Reflection;
+using GenMerge.Functions.Startup;
+using GenMerge.Functions.Tasks;
+using GenMerge.Functions.Tests.Support;
+using GenMerge.Pipeline;
+using GenMerge.Pipeline.Activities;
+using GenMerge.Pipeline.Hosting;
+using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Requests;
+using GenMerge.Pipeline.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GenMerge.Functions.Tests.Registration;
+
+/// <summary>The wrappers have the pipeline classes' types, resolve them through DI and really delegate to them.</summary>
+public sealed class TaskWrapperTests : IDisposable
+{
+    readonly TempStore temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    static MethodInfo WrapperOf(Type task) =>
+        typeof(ActivityFunctions).Assembly.GetTypes().SelectMany(t => t.GetMethods())
+            .Single(m => m.GetCustomAttribute<FunctionAttribute>()?.Name == task.Name);
+
+    static Type[] GenericArgs(Type type, Type open)
+    {
+        for (Type? t = type; t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == open) return t.GetGenericArguments();
+        throw new InvalidOperationException($"{type} does not derive from {open}");
+    }
+
+    [Fact]
+    public void ActivityWrappersTakeAndReturnTheActivitysTypes()
+    {
+        foreach (Type activity in PipelineTasks.Activities)
+        {
+            Type[] io = GenericArgs(activity, typeof(TaskActivity<,>));
+            MethodInfo m = WrapperOf(activity);
+            ParameterInfo trigger = m.GetParameters().Single(p => p.GetCustomAttribute<ActivityTriggerAttribute>() is not null);
+            Assert.True(io[0] == trigger.ParameterType, $"{activity.Name}: wrapper takes {trigger.ParameterType.Name}, activity takes {io[0].Name}");
+            Assert.Equal(typeof(Task<>).MakeGenericType(io[1]), m.ReturnType);
+        }
+    }
+
+    [Fact]
+    public void OrchestratorWrappersReturnTheOrchestratorsOutput()
+    {
+        foreach (Type orchestrator in PipelineTasks.Orchestrators)
+        {
+            Type[] io = GenericArgs(orchestrator, typeof(TaskOrchestrator<,>));
+            MethodInfo m = WrapperOf(orchestrator);
+            Assert.Single(m.GetParameters(), p => p.GetCustomAttribute<OrchestrationTriggerAttribute>() is not null && p.ParameterType == typeof(TaskOrchestrationContext));
+            Assert.Equal(typeof(Task<>).MakeGenericType(io[1]), m.ReturnType);
+        }
+    }
+
+    [Fact]
+    public void EveryActivityCanBeBuiltFromTheAppsServices()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [FunctionsSettings.LocalRoot] = temp.Root,
+        }).Build();
+        using var services = new ServiceCollection().AddLogging().AddGenMergeFunctions(config).BuildServiceProvider();
+        using var scope = services.CreateScope();
+        foreach (Type activity in PipelineTasks.Activities)
+            Assert.IsType(activity, ActivatorUtilities.CreateInstance(scope.ServiceProvider, activity));
+        Assert.IsType<LocalFolderStore>(services.GetRequiredService<IArtifactStore>());
+    }
+
+    [Fact]
+    public async Task ActivityWrapperRunsThePipelineActivityWithTheStoreFromDI()
+    {
+        const string runId = "20250101-000000-abcdef";
+        string from = $"runs/{runId}/finetune/seg-0002.safetensors";
+        await temp.Store.WriteTextAsync(from, "weights after segment 2");
+        using var services = new ServiceCollection().AddSingleton<IArtifactStore>(temp.Store).BuildServiceProvider();
+
+        var context = new FakeFunctionContext(services, new Dictionary<string, object?> { ["instanceId"] = runId });
+        string merged = await new ActivityFunctions().PublishMerged(new PublishTask(runId, from), context);
+
+        Assert.Equal(new RunArtifacts(temp.Store, runId).Merged, merged);
+        Assert.Equal("weights after segment 2", await temp.Store.ReadTextAsync(merged));
+    }
+
+    sealed class EchoContextActivity : TaskActivity<string, string>
+    {
+        public override Task<string> RunAsync(TaskActivityContext context, string input) => Task.FromResult($"{context.Name}|{context.InstanceId}|{input}");
+    }
+
+    [Fact]
+    public async Task ActivityContextCarriesTheActivityNameAndTheCallersInstanceId()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var withId = new FakeFunctionContext(services, new Dictionary<string, object?> { ["instanceId"] = "run-9:finetune" });
+        Assert.Equal("EchoContextActivity|run-9:finetune|x", await ActivityRunner.RunAsync<EchoContextActivity, string, string>(withId, "x"));
+        var without = new FakeFunctionContext(services, new Dictionary<string, object?>());
+        Assert.Equal("EchoContextActivity||y", await ActivityRunner.RunAsync<EchoContextActivity, string, string>(without, "y"));
+    }
+
+    [Fact]
+    public async Task OrchestratorWrapperRunsThePipelineOrchestratorOnItsInput()
+    {
+        // The real TrainSegmentsOrchestrator through its wrapper, with a stand-in segment activity.
+        var wrappers = new OrchestratorFunctions();
+        await using var host = await LocalDurableHost.StartAsync(r =>
+        {
+            r.AddOrchestratorFunc<TrainJob, string>(nameof(TrainSegmentsOrchestrator), (ctx, _) => wrappers.TrainSegments(ctx));
+            r.AddActivityFunc<SegmentTask, SegmentResult>(nameof(TrainSegmentActivity), (_, t) =>
+                new SegmentResult($"seg-{t.Segment}", Math.Min(t.Segment * t.Job.Request.SegmentSteps, t.Job.TotalSteps), 1.0 / t.Segment, 0.5, 0.01));
+        });
+        var request = MergeRequest.Parse(Http.StartMergeTests.ValidRequest) with { SegmentSteps = 10 };
+        var job = new TrainJob("r1", request, "finetune", "init.safetensors", [["s0"], ["s1"]], TotalSteps: 25);
+
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainSegmentsOrchestrator), job);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var meta = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, meta.RuntimeStatus);
+        Assert.Equal("seg-3", meta.ReadOutputAs<string>());
+        var progress = meta.ReadCustomStatusAs<MergeProgress>()!;
+        Assert.Equal(new JobProgress(25, 25, 1.0 / 3, 0.5), progress.Jobs["finetune"]);
+    }
+
+    [Fact]
+    public async Task OrchestratorWrapperWithoutInputFailsNamingWhatItNeeds()
+    {
+        var wrappers = new OrchestratorFunctions();
+        await using var host = await LocalDurableHost.StartAsync(r =>
+            r.AddOrchestratorFunc<MergeRunInput?, MergeRunResult>(nameof(MergeOrchestrator), (ctx, _) => wrappers.Merge(ctx)));
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(MergeOrchestrator));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var meta = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, meta.RuntimeStatus);
+        Assert.Contains("needs a MergeRunInput", meta.FailureDetails!.ErrorMessage);
+    }
+}
