@@ -9,7 +9,7 @@ public static class PipelineTasks
 {
     public static readonly IReadOnlyList<Type> Orchestrators = new[]
     {
-        typeof(MergeOrchestrator), typeof(TrainSegmentsOrchestrator),
+        typeof(MergeOrchestrator),
     };
 
     public static readonly IReadOnlyList<Type> Activities = new[]

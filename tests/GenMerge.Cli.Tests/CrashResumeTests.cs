@@ -28,6 +28,7 @@ public class CrashResumeTests
         var store = BlobArtifactStore.FromConnectionString(Azurite);
         string runId;
         using (var p = cli.Start(merge))
+        try
         {
             var first = await p.StandardOutput.ReadLineAsync();
             Assert.StartsWith("run id: ", first);
@@ -42,6 +43,9 @@ public class CrashResumeTests
                 Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), "no segment finished in 3 minutes");
                 await Task.Delay(100);
             }
+        }
+        finally
+        {
             p.Kill(entireProcessTree: true);
             p.WaitForExit();
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using GenMerge.Core.Checkpoints;
 using GenMerge.Core.Evaluation;
 using GenMerge.Pipeline.Local;
@@ -18,10 +19,16 @@ public sealed class MergeLauncher
         Store = ArtifactStores.FromSetting(string.IsNullOrWhiteSpace(storage) ? null : storage, Path.Combine(workDir, "store"));
         // A connection string also hosts a persistent task hub (resumable after a crash); a local
         // folder or an https account URI runs the in-memory host (resume re-runs idempotent activities).
-        Runner = new LocalMergeRunner(Store, storage is not null && ArtifactStores.IsConnectionString(storage) ? storage : null);
+        Runner = new LocalMergeRunner(Store, storage is not null && ArtifactStores.IsConnectionString(storage) ? storage : null, Loggers());
     }
 
     public IArtifactStore Store { get; }
+
+    /// <summary>GENMERGE_LOG=Information (or Debug, Warning...) shows the Durable host's and activities' logs on stderr.</summary>
+    static Microsoft.Extensions.Logging.ILoggerFactory? Loggers() =>
+        Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(Environment.GetEnvironmentVariable("GENMERGE_LOG"), true, out var level)
+            ? Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace).SetMinimumLevel(level))
+            : null;
     public LocalMergeRunner Runner { get; }
 
     public static string DefaultWorkDir =>

@@ -119,8 +119,24 @@ internal sealed class ActivityLockRenewingService : IOrchestrationService
     public int MaxConcurrentTaskActivityWorkItems => inner.MaxConcurrentTaskActivityWorkItems;
     public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) => inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
-    public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState) =>
-        inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+    public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState)
+    {
+        PlainTags(orchestratorMessages);
+        if (continuedAsNewMessage is not null) PlainTags(new[] { continuedAsNewMessage });
+        return inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+    }
+
+    /// <summary>
+    /// The gRPC sidecar hands sub-orchestration start events over with Tags as a protobuf MapField;
+    /// DurableTask.AzureStorage writes messages with .NET type names and then cannot read that type
+    /// back, so the child never starts. A plain dictionary round-trips.
+    /// </summary>
+    internal static void PlainTags(IEnumerable<TaskMessage> messages)
+    {
+        foreach (var m in messages)
+            if (m.Event is DurableTask.Core.History.ExecutionStartedEvent e && e.Tags is not null && e.Tags.GetType() != typeof(Dictionary<string, string>))
+                e.Tags = new Dictionary<string, string>(e.Tags);
+    }
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
 }

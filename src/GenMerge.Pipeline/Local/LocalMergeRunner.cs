@@ -101,14 +101,12 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
         }
     }
 
-    /// <summary>Status of the run and, while a training job runs, of that job's sub-orchestration.</summary>
+    /// <summary>Status of the run, with its training jobs' progress.</summary>
     static async Task<RunStatus?> QueryAsync(DurableTaskClient client, string runId, CancellationToken ct)
     {
         var meta = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct);
         if (meta is null) return null;
         var progress = meta.SerializedCustomStatus is { } cs ? JsonSerializer.Deserialize<MergeProgress>(cs) : null;
-        if (progress is { Stage: "rooting" or "finetune" } && meta.RuntimeStatus == OrchestrationRuntimeStatus.Running)
-            progress = await JobProgressAsync(client, runId, progress, ct);
         return new RunStatus
         {
             RunId = runId,
@@ -123,22 +121,6 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
             Failure = meta.FailureDetails is { } f ? Innermost(f) : null,
             UpdatedUtc = meta.LastUpdatedAt,
         };
-    }
-
-    static async Task<MergeProgress> JobProgressAsync(DurableTaskClient client, string runId, MergeProgress parent, CancellationToken ct)
-    {
-        var jobs = new Dictionary<string, JobProgress>();
-        double? eta = null;
-        var query = client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = runId + ":", FetchInputsAndOutputs = true });
-        await foreach (var sub in query.WithCancellation(ct))
-        {
-            if (sub.SerializedCustomStatus is not { } cs) continue;
-            var p = JsonSerializer.Deserialize<MergeProgress>(cs);
-            if (p is null) continue;
-            foreach (var (k, v) in p.Jobs) jobs[k] = v;
-            if (sub.RuntimeStatus == OrchestrationRuntimeStatus.Running && p.EtaSeconds is { } e) eta = Math.Max(eta ?? 0, e);
-        }
-        return parent with { Jobs = jobs, EtaSeconds = eta };
     }
 
     /// <summary>The deepest failure message: activity errors arrive wrapped by sub-orchestrations.</summary>

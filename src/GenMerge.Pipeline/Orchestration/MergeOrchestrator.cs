@@ -7,9 +7,12 @@ namespace GenMerge.Pipeline.Orchestration;
 
 /// <summary>
 /// A whole merge (DESIGN.md §1): validate sources, fan out synthetic shards, fan out rooting as
-/// segmented sub-orchestrations, fan in to averaging + conditioning, fine-tune in segments, fan out
-/// evaluation per domain, write the report. Deterministic: all I/O happens in activities, time comes
-/// from the context.
+/// parallel chains of training segments, fan in to averaging + conditioning, fine-tune in segments,
+/// fan out evaluation per domain, write the report. Deterministic: all I/O happens in activities,
+/// time comes from the context.
+/// Training chains run inside this orchestration rather than as sub-orchestrations: the local
+/// persistent backend (TaskHubGrpcServer over DurableTask.AzureStorage 2.11.2) cannot start or
+/// complete sub-orchestrations (protobuf tags in the start event, then unreadable history rows).
 /// </summary>
 public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRunResult>
 {
@@ -29,6 +32,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         }
         var progress = new MergeProgress();
         void Status(MergeProgress p) { progress = p; context.SetCustomStatus(p); }
+        var chains = new TrainingChains(context, p => Status(progress with { Jobs = p.Jobs, EtaSeconds = p.EtaSeconds }));
 
         Status(progress with { Stage = "validate" });
         var sources = await context.CallActivityAsync<List<SourceInfo>>(nameof(ValidateSourcesActivity), input, retry);
@@ -57,8 +61,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
                 if (m == req.Root) continue;
                 var job = new TrainJob(input.RunId, req, $"rooted/{sources[m].Name}", sources[req.Root].Artifact,
                                        new[] { shardsPerClass[m] }, req.RootingSteps);
-                rootTasks[m] = context.CallSubOrchestratorAsync<string>(nameof(TrainSegmentsOrchestrator), job,
-                    new SubOrchestrationOptions(retry, SubInstanceId(input.RunId, job.Job)));
+                rootTasks[m] = chains.RunAsync(job);
             }
             await Task.WhenAll(rootTasks.Values);
             foreach (var (m, t) in rootTasks) rooted[m] = t.Result;
@@ -76,8 +79,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         {
             Status(progress with { Stage = "finetune" });
             var job = new TrainJob(input.RunId, req, "finetune", init.Artifact, shardsPerClass, finetuneSteps);
-            last = await context.CallSubOrchestratorAsync<string>(nameof(TrainSegmentsOrchestrator), job,
-                new SubOrchestrationOptions(retry, SubInstanceId(input.RunId, job.Job)));
+            last = await chains.RunAsync(job);
         }
         var merged = await context.CallActivityAsync<string>(nameof(PublishMergedActivity), new PublishTask(input.RunId, last), retry);
         Lap("finetune");
@@ -95,7 +97,4 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         log.LogInformation("run {RunId}: done, report at {Report}", input.RunId, result.ReportArtifact);
         return result;
     }
-
-    /// <summary>Deterministic sub-orchestration ids, so `status` can find a job's progress.</summary>
-    public static string SubInstanceId(string runId, string job) => $"{runId}:{job}";
 }
