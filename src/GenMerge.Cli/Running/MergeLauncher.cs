@@ -77,7 +77,7 @@ public sealed class MergeLauncher
         Directory.CreateDirectory(outDir);
         var written = new List<string>();
         var wanted = new[] { run.Merged, run.ReportJson, run.ReportMarkdown, run.Manifest }
-            .Concat(await run.ListAsync("grids/"));
+            .Concat(await Store.ListAsync($"{run.Root}/grids/"));
         foreach (var name in wanted)
         {
             if (!await Store.ExistsAsync(name)) continue;
