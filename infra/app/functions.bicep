@@ -67,6 +67,10 @@ var appSettings = [
     value: storageBlobEndpoint
   }
   {
+    name: 'GENMERGE_CONTAINER'
+    value: 'runs'
+  }
+  {
     name: 'AZURE_CLIENT_ID'
     value: identityClientId
   }

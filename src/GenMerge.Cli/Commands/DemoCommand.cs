@@ -15,7 +15,7 @@ public sealed record DemoProfile(string Family, int Resolution, int SourceSteps,
 {
     public static DemoProfile Full => new(ModelConfig.Compact, 32, 1500, new MergeRequest
     {
-        RootingSteps = 300, MergeSteps = 500, SegmentSteps = 100, SamplesPerModel = 2048, ShardSize = 1024, EvalSamples = 300,
+        RootingSteps = 200, MergeSteps = 400, SegmentSteps = 100, SamplesPerModel = 2048, ShardSize = 1024, EvalSamples = 200,
     }, new[] { "rings", "squares" });
 
     public static DemoProfile Quick => new(ModelConfig.Compact, 16, 300, new MergeRequest
