@@ -50,7 +50,7 @@ public static class DemoCommand
             var launcher = opts.Launcher(p);
             var request = await launcher.PrepareAsync(runId, sources, profile.Domains,
                 profile.Merge with { Method = p.GetValue(opts.Method)!, Seed = seed });
-            var status = await launcher.RunAsync(runId, request);
+            var status = await launcher.RunAsync(runId, request, ct);
             var code = await MergeCommand.Finish(launcher, status, output);
             System.Console.WriteLine($"demo took {clock.Elapsed:mm\\:ss}. Look at {Path.Combine(output, "report.md")} and the PNGs in {Path.Combine(output, "grids")}.");
             return code;

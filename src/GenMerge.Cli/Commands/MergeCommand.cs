@@ -27,7 +27,7 @@ public static class MergeCommand
             var request = await launcher.PrepareAsync(runId, p.GetValue(models)!.Select(f => f.FullName).ToList(),
                 p.GetValue(names), opts.Settings(p, new MergeRequest()));
             System.Console.WriteLine($"store: {launcher.Store.Description}; durable: {launcher.Runner.Backend}");
-            var status = await launcher.RunAsync(runId, request);
+            var status = await launcher.RunAsync(runId, request, ct);
             return await Finish(launcher, status, p.GetValue(outDir)!);
         }));
         return cmd;

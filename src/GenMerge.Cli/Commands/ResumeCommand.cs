@@ -17,7 +17,7 @@ public static class ResumeCommand
             var id = p.GetValue(runId)!;
             var launcher = opts.Launcher(p);
             System.Console.WriteLine($"run id: {id} (resuming)");
-            var status = await launcher.RunAsync(id, null);
+            var status = await launcher.RunAsync(id, null, ct);
             return await MergeCommand.Finish(launcher, status, p.GetValue(outDir) ?? Path.Combine("genmerge-runs", id));
         }));
         return cmd;

@@ -57,7 +57,7 @@ public sealed class MergeLauncher
     }
 
     /// <summary>Runs (or continues) a merge, printing a line whenever its progress changes.</summary>
-    public async Task<RunStatus> RunAsync(string runId, MergeRequest? request)
+    public async Task<RunStatus> RunAsync(string runId, MergeRequest? request, CancellationToken ct = default)
     {
         var last = "";
         void Print(RunStatus s)
@@ -67,7 +67,7 @@ public sealed class MergeLauncher
             last = line;
             System.Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
         }
-        return request is null ? await Runner.ResumeAsync(runId, Print) : await Runner.RunAsync(runId, request, Print);
+        return request is null ? await Runner.ResumeAsync(runId, Print, ct) : await Runner.RunAsync(runId, request, Print, ct);
     }
 
     /// <summary>Copies merged.safetensors, the reports and the grids of a finished run to a folder.</summary>
