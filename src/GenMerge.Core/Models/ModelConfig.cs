@@ -51,7 +51,7 @@ public sealed record ModelConfig
     /// <summary>Defaults per family, tuned for 2-core CPU work at 32x32.</summary>
     public static ModelConfig Default(string family, int resolution, int cDim = 0) => (family switch
     {
-        Compact => new ModelConfig { Family = Compact, Resolution = resolution, CDim = cDim, ZDim = 64, EmbedDim = 8, ChannelBase = 16, ChannelMax = 128 },
+        Compact => new ModelConfig { Family = Compact, Resolution = resolution, CDim = cDim, ZDim = 64, EmbedDim = 64, ChannelBase = 16, ChannelMax = 128 },
         StyleGan2 => new ModelConfig { Family = StyleGan2, Resolution = resolution, CDim = cDim, ZDim = 64, WDim = 64, EmbedDim = 64, ChannelBase = 2048, ChannelMax = 128, MappingLayers = 2 },
         _ => throw new ArgumentException($"family: unknown model family '{family}' (expected '{Compact}' or '{StyleGan2}')"),
     }).Validate();
