@@ -35,10 +35,6 @@ public sealed class PurgeMergeFunction(IArtifactStore store, ILogger<PurgeMergeF
             return JsonBodyResult.Error(StatusCodes.Status409Conflict, $"merge '{id}' is {meta.RuntimeStatus}; terminate it first (POST .../merges/{id}/terminate)");
 
         PurgeResult purged = await client.PurgeInstanceAsync(id, cancellation: cancellationToken);
-        // Its training jobs' histories go too (a sub-orchestration that still runs is left alone).
-        foreach (OrchestrationMetadata sub in await SubOrchestrations.OfAsync(client, id, cancellationToken))
-            if (sub.IsCompleted)
-                await client.PurgeInstanceAsync(sub.InstanceId, cancellation: cancellationToken);
         int deleted = 0;
         if (deleteArtifacts)
         {

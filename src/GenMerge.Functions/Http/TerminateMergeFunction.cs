@@ -25,10 +25,6 @@ public sealed class TerminateMergeFunction(ILogger<TerminateMergeFunction> log)
 
         string reason = request.Query.TryGetValue("reason", out var r) && !string.IsNullOrWhiteSpace(r) ? r.ToString() : "terminated over HTTP";
         await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = reason }, cancellationToken);
-        // Its training jobs (rooting, fine-tuning) stop with it, or they would keep a GPU busy for nothing.
-        foreach (OrchestrationMetadata sub in await SubOrchestrations.OfAsync(client, id, cancellationToken))
-            if (!sub.IsCompleted)
-                await client.TerminateInstanceAsync(sub.InstanceId, new TerminateInstanceOptions { Output = reason }, cancellationToken);
         log.LogInformation("merge {RunId} terminate requested: {Reason}", id, reason);
         MergeLinks links = MergeLinks.FromRequest(request, id);
         return new JsonBodyResult(StatusCodes.Status202Accepted, MergeAccepted.From(links), links.StatusQueryGetUri);

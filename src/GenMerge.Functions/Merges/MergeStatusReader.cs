@@ -9,14 +9,12 @@ namespace GenMerge.Functions.Merges;
 /// <summary>Builds a <see cref="MergeStatus"/> from the task hub (and, for a finished run, the artifact store's locations).</summary>
 public static class MergeStatusReader
 {
-    /// <summary>Null when there is no orchestration with that id.</summary>
+    /// <summary>Null when there is no orchestration with that id. Per-job progress is in the merge's own custom status.</summary>
     public static async Task<MergeStatus?> ReadAsync(DurableTaskClient client, IArtifactStore store, string id, MergeLinks links, CancellationToken cancellationToken = default)
     {
         OrchestrationMetadata? meta = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
         if (meta is null) return null;
         MergeProgress? progress = Progress(meta);
-        if (progress is { Stage: "rooting" or "finetune" } && meta.RuntimeStatus == OrchestrationRuntimeStatus.Running)
-            progress = await WithJobProgressAsync(client, id, progress, cancellationToken);
         return new MergeStatus
         {
             Id = id,
@@ -36,21 +34,6 @@ public static class MergeStatusReader
         catch (JsonException) { return null; } // a custom status of another shape: show none rather than fail the query
     }
 
-    /// <summary>Adds each training sub-orchestration's steps and losses (their ids are "{runId}:{job}").</summary>
-    static async Task<MergeProgress> WithJobProgressAsync(DurableTaskClient client, string id, MergeProgress parent, CancellationToken cancellationToken)
-    {
-        var jobs = new Dictionary<string, JobProgress>();
-        double? eta = null;
-        var query = new OrchestrationQuery { InstanceIdPrefix = id + ":", FetchInputsAndOutputs = true };
-        await foreach (OrchestrationMetadata sub in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
-        {
-            if (Progress(sub) is not { } p) continue;
-            foreach (var (job, jp) in p.Jobs) jobs[job] = jp;
-            if (sub.RuntimeStatus == OrchestrationRuntimeStatus.Running && p.EtaSeconds is { } e) eta = Math.Max(eta ?? 0, e);
-        }
-        return parent with { Jobs = jobs, EtaSeconds = eta ?? parent.EtaSeconds };
-    }
-
     static MergeResultLinks? Results(OrchestrationMetadata meta, IArtifactStore store, string id)
     {
         MergeRunResult? result = null;
@@ -66,7 +49,7 @@ public static class MergeStatusReader
         }
         catch (ArgumentException)
         {
-            return null; // not a merge run (e.g. a training sub-orchestration's id): it has no run folder
+            return null; // not a merge run id: it has no run folder
         }
     }
 

@@ -14,10 +14,6 @@ public sealed class OrchestratorFunctions
     public Task<MergeRunResult> Merge([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new MergeOrchestrator().RunAsync(context, Input<MergeRunInput>(context));
 
-    [Function(nameof(TrainSegmentsOrchestrator))]
-    public Task<string> TrainSegments([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        new TrainSegmentsOrchestrator().RunAsync(context, Input<TrainJob>(context));
-
     static T Input<T>(TaskOrchestrationContext context) where T : class =>
         context.GetInput<T>() ?? throw new ArgumentException(
             $"Orchestration {context.Name} ({context.InstanceId}) was started without an input; it needs a {typeof(T).Name}.");

@@ -15,7 +15,6 @@ public sealed class BlobRunIdsTests
         Assert.Equal(id, BlobRunIds.For(name));
         Assert.StartsWith(prefix, id);
         ArtifactNames.ValidateSegment(id, "run id"); // throws if not usable as runs/{id}/
-        Assert.DoesNotContain(':', id); // ':' separates sub-orchestration ids
     }
 
     [Fact]

@@ -106,25 +106,41 @@ public sealed class TaskWrapperTests : IDisposable
     [Fact]
     public async Task OrchestratorWrapperRunsThePipelineOrchestratorOnItsInput()
     {
-        // The real TrainSegmentsOrchestrator through its wrapper, with a stand-in segment activity.
+        // The real MergeOrchestrator through its wrapper, with stand-in activities under the real
+        // names: it must walk every stage, chain the training segments and publish their progress.
         var wrappers = new OrchestratorFunctions();
+        var config = GenMerge.Core.Models.ModelConfig.Default("compact", 16);
+        var segments = new System.Collections.Concurrent.ConcurrentBag<string>();
         await using var host = await LocalDurableHost.StartAsync(r =>
         {
-            r.AddOrchestratorFunc<TrainJob, string>(nameof(TrainSegmentsOrchestrator), (ctx, _) => wrappers.TrainSegments(ctx));
+            r.AddOrchestratorFunc<MergeRunInput, MergeRunResult>(nameof(MergeOrchestrator), (ctx, _) => wrappers.Merge(ctx));
+            r.AddActivityFunc<MergeRunInput, List<SourceInfo>>(nameof(ValidateSourcesActivity), (_, i) =>
+                i.Request.Models!.Select(m => new SourceInfo(m.Name!, m.Uri!, "sha", config, 10, 20)).ToList());
+            r.AddActivityFunc<ShardTask, string>(nameof(GenerateShardActivity), (_, t) => $"shard-{t.Model}-{t.Shard}");
             r.AddActivityFunc<SegmentTask, SegmentResult>(nameof(TrainSegmentActivity), (_, t) =>
-                new SegmentResult($"seg-{t.Segment}", Math.Min(t.Segment * t.Job.Request.SegmentSteps, t.Job.TotalSteps), 1.0 / t.Segment, 0.5, 0.01));
+            {
+                segments.Add($"{t.Job.Job}#{t.Segment}");
+                return new SegmentResult($"{t.Job.Job}/seg-{t.Segment}", Math.Min(t.Segment * t.Job.Request.SegmentSteps, t.Job.TotalSteps), 1.0 / t.Segment, 0.5, 0.01);
+            });
+            r.AddActivityFunc<InitTask, InitResult>(nameof(InitMergedActivity), (_, _) => new InitResult("init", 11, 21));
+            r.AddActivityFunc<PublishTask, string>(nameof(PublishMergedActivity), (_, t) => "merged:" + t.From);
+            r.AddActivityFunc<EvalTask, DomainEvalResult>(nameof(EvaluateDomainActivity), (_, t) => new DomainEvalResult(t.Class, 1, 0.1, 1, 0.1, "ref"));
+            r.AddActivityFunc<ReportTask, MergeRunResult>(nameof(WriteReportActivity), (_, t) => new MergeRunResult(t.RunId, t.MergedArtifact, "report.json", "report.md"));
         });
-        var request = MergeRequest.Parse(Http.StartMergeTests.ValidRequest) with { SegmentSteps = 10 };
-        var job = new TrainJob("r1", request, "finetune", "init.safetensors", [["s0"], ["s1"]], TotalSteps: 25);
+        var request = MergeRequest.Parse(Http.StartMergeTests.ValidRequest) with { RootingSteps = 25, MergeSteps = 10, SegmentSteps = 10 };
 
-        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainSegmentsOrchestrator), job);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(MergeOrchestrator), new MergeRunInput("r1", request));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var meta = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, meta.RuntimeStatus);
-        Assert.Equal("seg-3", meta.ReadOutputAs<string>());
+        Assert.True(meta.RuntimeStatus == OrchestrationRuntimeStatus.Completed, meta.FailureDetails?.ErrorMessage);
+        Assert.Equal("merged:finetune/seg-1", meta.ReadOutputAs<MergeRunResult>()!.MergedArtifact);
         var progress = meta.ReadCustomStatusAs<MergeProgress>()!;
-        Assert.Equal(new JobProgress(25, 25, 1.0 / 3, 0.5), progress.Jobs["finetune"]);
+        Assert.Equal("done", progress.Stage);
+        Assert.Equal(new JobProgress(10, 10, 1.0, 0.5), progress.Jobs["finetune"]);
+        var rooted = request.Models!.Skip(1).Select(m => $"rooted/{m.Name}").ToList();
+        foreach (var job in rooted)
+            Assert.Equal(new[] { 1, 2, 3 }, segments.Where(s => s.StartsWith(job + "#")).Select(s => int.Parse(s[(s.IndexOf('#') + 1)..])).Order());
     }
 
     [Fact]

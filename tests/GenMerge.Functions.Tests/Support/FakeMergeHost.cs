@@ -6,10 +6,10 @@ using Microsoft.DurableTask.Client;
 namespace GenMerge.Functions.Tests.Support;
 
 /// <summary>
-/// The in-process Durable host with stand-ins registered under the real names: "MergeOrchestrator"
-/// reports stage "rooting", runs a "TrainSegmentsOrchestrator" sub-orchestration with the real id scheme
-/// ("{runId}:rooted/b") that publishes job progress and waits for the event "finish" ("ok" completes,
-/// "fail" throws). No training runs, so the HTTP and blob functions are tested in milliseconds.
+/// The in-process Durable host with a stand-in registered under the real name: "MergeOrchestrator"
+/// reports stage "rooting" with one job's progress (as the real one does) and waits for the event
+/// "finish" ("ok" completes, "fail" throws). No training runs, so the HTTP and blob functions are
+/// tested in milliseconds.
 /// </summary>
 public sealed class FakeMergeHost : IAsyncLifetime
 {
@@ -20,48 +20,39 @@ public sealed class FakeMergeHost : IAsyncLifetime
 
     public DurableTaskClient Client => host!.Client;
 
-    public static string SubId(string runId) => MergeOrchestrator.SubInstanceId(runId, "rooted/b");
-
     public async Task InitializeAsync()
     {
         host = await LocalDurableHost.StartAsync(r =>
         {
             r.AddOrchestratorFunc<MergeRunInput, MergeRunResult>(nameof(MergeOrchestrator), async (ctx, input) =>
             {
-                ctx.SetCustomStatus(new MergeProgress { Stage = "rooting" });
-                await ctx.CallSubOrchestratorAsync<string>(nameof(TrainSegmentsOrchestrator), input,
-                    new SubOrchestrationOptions { InstanceId = SubId(input.RunId) });
-                ctx.SetCustomStatus(new MergeProgress { Stage = "done" });
-                string root = $"runs/{input.RunId}";
-                return new MergeRunResult(input.RunId, $"{root}/merged.safetensors", $"{root}/report.json", $"{root}/report.md");
-            });
-            r.AddOrchestratorFunc<MergeRunInput, string>(nameof(TrainSegmentsOrchestrator), async (ctx, input) =>
-            {
                 ctx.SetCustomStatus(new MergeProgress
                 {
-                    Stage = "rooted/b",
+                    Stage = "rooting",
                     Jobs = new Dictionary<string, JobProgress> { ["rooted/b"] = new(5, input.Request.RootingSteps, 0.5, 0.7) },
                     EtaSeconds = 12,
                 });
                 string how = await ctx.WaitForExternalEvent<string>(FinishEvent);
                 if (how == "fail") throw new InvalidOperationException(FailureMessage);
-                return "rooted";
+                ctx.SetCustomStatus(new MergeProgress { Stage = "done" });
+                string root = $"runs/{input.RunId}";
+                return new MergeRunResult(input.RunId, $"{root}/merged.safetensors", $"{root}/report.json", $"{root}/report.md");
             });
         });
     }
 
     /// <summary>Completes (or fails) the run's fake training job, and so the run.</summary>
     public Task FinishAsync(string runId, bool fail = false) =>
-        Client.RaiseEventAsync(SubId(runId), FinishEvent, fail ? "fail" : "ok");
+        Client.RaiseEventAsync(runId, FinishEvent, fail ? "fail" : "ok");
 
-    /// <summary>Waits until the run's sub-orchestration has published its progress (the run is then mid-"rooting").</summary>
+    /// <summary>Waits until the run has published its training progress (it is then mid-"rooting").</summary>
     public async Task WaitRunningAsync(string runId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (DateTime.UtcNow < deadline)
         {
-            var sub = await Client.GetInstanceAsync(SubId(runId), getInputsAndOutputs: true);
-            if (sub is { RuntimeStatus: OrchestrationRuntimeStatus.Running, SerializedCustomStatus: not null }) return;
+            var run = await Client.GetInstanceAsync(runId, getInputsAndOutputs: true);
+            if (run is { RuntimeStatus: OrchestrationRuntimeStatus.Running, SerializedCustomStatus: not null }) return;
             await Task.Delay(20);
         }
         throw new TimeoutException($"run {runId} did not reach its training job within 15 s");
