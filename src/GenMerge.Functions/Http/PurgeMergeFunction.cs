@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace GenMerge.Functions.Http;
 
 /// <summary>
-/// DELETE /api/merges/{id}[?artifacts=true]: purges a finished merge's history (and its sub-orchestrations').
+/// DELETE /api/merges/{id}[?artifacts=true]: purges a finished merge's history.
 /// The run's artifacts stay unless artifacts=true. 200, 404 unknown, 409 while it still runs.
 /// </summary>
 public sealed class PurgeMergeFunction(IArtifactStore store, ILogger<PurgeMergeFunction> log)

@@ -12,7 +12,7 @@ public sealed record MergeStatus
     public DateTimeOffset LastUpdatedAt { get; init; }
     /// <summary>The orchestration's custom status, with each running training job's steps and losses.</summary>
     public MergeProgress? Progress { get; init; }
-    /// <summary>The innermost failure (activity errors arrive wrapped by sub-orchestrations).</summary>
+    /// <summary>The innermost failure (activity errors arrive wrapped by the orchestration).</summary>
     public MergeFailure? Failure { get; init; }
     /// <summary>Where the results are, once completed.</summary>
     public MergeResultLinks? Results { get; init; }

@@ -123,7 +123,7 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
         };
     }
 
-    /// <summary>The deepest failure message: activity errors arrive wrapped by sub-orchestrations.</summary>
+    /// <summary>The deepest failure message: activity errors arrive wrapped by the orchestration.</summary>
     static string Innermost(TaskFailureDetails f)
     {
         while (f.InnerFailure is not null) f = f.InnerFailure;
