@@ -21,16 +21,23 @@ internal static class Azurite
     {
         foreach (int port in new[] { 10000, 10001, 10002 })
         {
-            try
+            // A loaded machine (builds, training beside the tests) can keep Azurite's single event
+            // loop busy for seconds: a few patient tries before calling it unreachable.
+            string? problem = null;
+            for (int attempt = 0; attempt < 3; attempt++)
             {
-                using var tcp = new TcpClient();
-                if (!tcp.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromSeconds(2)))
-                    return $"port {port} timed out";
+                try
+                {
+                    using var tcp = new TcpClient();
+                    problem = tcp.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromSeconds(10)) ? null : $"port {port} timed out";
+                }
+                catch (Exception e)
+                {
+                    problem = $"port {port}: {e.GetBaseException().Message}";
+                }
+                if (problem is null) break;
             }
-            catch (Exception e)
-            {
-                return $"port {port}: {e.GetBaseException().Message}";
-            }
+            if (problem is not null) return problem;
         }
         return null;
     }
