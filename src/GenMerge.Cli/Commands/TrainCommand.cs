@@ -27,7 +27,7 @@ public static class TrainCommand
         var gamma = new Option<double?>("--gamma") { Description = "R1 weight (default: 0.0002 * resolution^2 / batch, stylegan2-ada's heuristic)" };
         var snapshot = new Option<int>("--snapshot-every") { Description = "Steps between snapshots (checkpoint, optimiser state, sample grid); 0: only at the end", DefaultValueFactory = _ => 500 };
         snapshot.NonNegative();
-        var resume = new Option<FileInfo?>("--resume") { Description = "Continue from a snapshot checkpoint up to --steps in total" }.AcceptExistingOnly();
+        var resume = new Option<FileInfo>("--resume") { Description = "Continue from a snapshot checkpoint up to --steps in total" }.AcceptExistingOnly();
 
         var cmd = new Command("train", "Train an unconditional source model on one domain")
         {
