@@ -69,6 +69,9 @@ public sealed class MergeRequestBlobTests(FakeMergeHost durable) : IClassFixture
         await AddModelsAsync();
         await DeliverAsync("again.json", StartMergeTests.ValidRequest);
         string id = BlobRunIds.For("again.json");
+        // The in-memory backend restamps CreatedAt when the execution actually starts, so read it
+        // only once the first merge is running; a second start would then show a later stamp.
+        await durable.WaitRunningAsync(id);
         var first = await durable.Client.GetInstanceAsync(id);
         int count = await durable.CountInstancesAsync();
 
@@ -81,7 +84,6 @@ public sealed class MergeRequestBlobTests(FakeMergeHost durable) : IClassFixture
         Assert.Equal(id, started.GetProperty("id").GetString());
         Assert.True(started.GetProperty("alreadyStarted").GetBoolean());
         Assert.False(started.TryGetProperty("statusUri", out _));
-        await durable.WaitRunningAsync(id);
         await durable.FinishAsync(id);
     }
 
