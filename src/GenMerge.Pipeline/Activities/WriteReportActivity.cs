@@ -4,6 +4,7 @@ using GenMerge.Core.Evaluation;
 using GenMerge.Core.Imaging;
 using GenMerge.Core.Merging;
 using GenMerge.Core.Models;
+using GenMerge.Core.Models.StyleGan2;
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Storage;
 using Microsoft.DurableTask;
@@ -53,6 +54,13 @@ public sealed class WriteReportActivity(IArtifactStore store) : TaskActivity<Rep
                 var name = $"grids/interp-{task.Sources[0].Name}-{task.Sources[b].Name}.png";
                 await UploadGridAsync(run, name, ClassInterpolation.Strip(merged.GEma, 0, b, 8, 4, req.Seed), 8);
                 images[$"class interpolation {task.Sources[0].Name} -> {task.Sources[b].Name}"] = name;
+                if (merged.GEma is StyleGan2Generator)
+                {
+                    // Rows: the first domain's samples give the coarse styles; columns: domain b's give the fine ones.
+                    var mix = $"grids/style-mix-{task.Sources[0].Name}-{task.Sources[b].Name}.png";
+                    await UploadGridAsync(run, mix, StyleMixing.Grid(merged.GEma, 0, b, 4, 6, req.Seed), 7);
+                    images[$"style mixing: coarse from {task.Sources[0].Name} (rows), fine from {task.Sources[b].Name} (columns)"] = mix;
+                }
             }
         }
         var sourceModels = new List<GanModel>();

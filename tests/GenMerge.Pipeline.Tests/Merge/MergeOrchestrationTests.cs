@@ -38,6 +38,11 @@ public class MergeOrchestrationTests
         Assert.Contains("| rings |", await t.Store.ReadTextAsync(run.ReportMarkdown));
         Assert.True(await t.Store.ExistsAsync(run.Merged));
         Assert.True(await t.Store.ExistsAsync(run.At("grids/merged.png")));
+        Assert.True(await t.Store.ExistsAsync(run.At("grids/interp-rings-squares.png")));
+        // Style mixing needs per-layer styles: stylegan2 only.
+        bool mixing = family == ModelConfig.StyleGan2;
+        Assert.Equal(mixing, await t.Store.ExistsAsync(run.At("grids/style-mix-rings-squares.png")));
+        Assert.Equal(mixing, report.Images!.Values.Contains("grids/style-mix-rings-squares.png"));
         var manifest = await run.ReadManifestAsync();
         Assert.Equal(64, manifest.Find(run.Merged)?.Sha256.Length);
         Assert.Equal("Completed", (await runner.StatusAsync("run1")).State);
