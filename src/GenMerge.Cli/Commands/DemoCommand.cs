@@ -1,3 +1,4 @@
+using GenMerge.Core;
 using System.CommandLine;
 using GenMerge.Cli.Console;
 using GenMerge.Cli.Running;
@@ -43,7 +44,8 @@ public static class DemoCommand
             var seed = p.GetValue(opts.Seed);
             var output = p.GetValue(outDir)!;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var sources = profile.Domains.Select(d => TrainSource(profile, d, seed, work, output)).ToList();
+            // On the torch thread, where the merge's activities will run too: one OpenMP team per process.
+            var sources = profile.Domains.Select(d => TorchThread.Run(() => TrainSource(profile, d, seed, work, output))).ToList();
 
             var runId = LocalMergeRunner.NewRunId();
             System.Console.WriteLine($"run id: {runId}");

@@ -12,11 +12,11 @@ namespace GenMerge.Pipeline.Activities;
 /// FID-R18 / KID-R18 of merged(class) and of the source against the domain's reference. Writes the
 /// three feature sets so the report can fit the domain classifier without sampling again.
 /// </summary>
-public sealed class EvaluateDomainActivity(IArtifactStore store) : TaskActivity<EvalTask, DomainEvalResult>
+public sealed class EvaluateDomainActivity(IArtifactStore store) : TorchActivity<EvalTask, DomainEvalResult>
 {
     public static string FeaturesArtifact(RunArtifacts run, string domain) => run.At($"eval/{domain}/features.safetensors");
 
-    public override async Task<DomainEvalResult> RunAsync(TaskActivityContext context, EvalTask task)
+    protected override async Task<DomainEvalResult> RunOnTorchThreadAsync(TaskActivityContext context, EvalTask task)
     {
         var run = new RunArtifacts(store, task.RunId);
         var req = task.Request;

@@ -6,9 +6,9 @@ using Microsoft.DurableTask;
 namespace GenMerge.Pipeline.Activities;
 
 /// <summary>Samples one shard of one source model. Idempotent: a shard already written is reused.</summary>
-public sealed class GenerateShardActivity(IArtifactStore store) : TaskActivity<ShardTask, string>
+public sealed class GenerateShardActivity(IArtifactStore store) : TorchActivity<ShardTask, string>
 {
-    public override async Task<string> RunAsync(TaskActivityContext context, ShardTask task)
+    protected override async Task<string> RunOnTorchThreadAsync(TaskActivityContext context, ShardTask task)
     {
         var run = new RunArtifacts(store, task.RunId);
         var name = task.Request.Models![task.Model].Name!;

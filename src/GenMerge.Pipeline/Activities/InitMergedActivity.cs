@@ -7,9 +7,9 @@ using Microsoft.DurableTask;
 namespace GenMerge.Pipeline.Activities;
 
 /// <summary>Fan-in: averages (or TIES-merges) the rooted models and makes the result conditional.</summary>
-public sealed class InitMergedActivity(IArtifactStore store) : TaskActivity<InitTask, InitResult>
+public sealed class InitMergedActivity(IArtifactStore store) : TorchActivity<InitTask, InitResult>
 {
-    public override async Task<InitResult> RunAsync(TaskActivityContext context, InitTask task)
+    protected override async Task<InitResult> RunOnTorchThreadAsync(TaskActivityContext context, InitTask task)
     {
         var run = new RunArtifacts(store, task.RunId);
         var artifact = run.At("merged-init.safetensors");

@@ -16,11 +16,11 @@ namespace GenMerge.Pipeline.Activities;
 /// the job's initial model), train up to SegmentSteps steps on the job's shards, write seg-n.
 /// Idempotent: a segment whose outputs exist is not trained again.
 /// </summary>
-public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegmentActivity> log) : TaskActivity<SegmentTask, SegmentResult>
+public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegmentActivity> log) : TorchActivity<SegmentTask, SegmentResult>
 {
     public static string SegmentArtifact(RunArtifacts run, string job, int n) => run.At($"{job}/seg-{n:D3}.safetensors");
 
-    public override async Task<SegmentResult> RunAsync(TaskActivityContext context, SegmentTask task)
+    protected override async Task<SegmentResult> RunOnTorchThreadAsync(TaskActivityContext context, SegmentTask task)
     {
         var job = task.Job;
         var run = new RunArtifacts(store, job.RunId);

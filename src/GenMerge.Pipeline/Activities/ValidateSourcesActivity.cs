@@ -11,9 +11,9 @@ namespace GenMerge.Pipeline.Activities;
 /// Checks, before any compute, that every source checkpoint exists, loads, and matches the others;
 /// records the request in the run folder.
 /// </summary>
-public sealed class ValidateSourcesActivity(IArtifactStore store) : TaskActivity<MergeRunInput, List<SourceInfo>>
+public sealed class ValidateSourcesActivity(IArtifactStore store) : TorchActivity<MergeRunInput, List<SourceInfo>>
 {
-    public override async Task<List<SourceInfo>> RunAsync(TaskActivityContext context, MergeRunInput input)
+    protected override async Task<List<SourceInfo>> RunOnTorchThreadAsync(TaskActivityContext context, MergeRunInput input)
     {
         var req = input.Request.Validate();
         var run = new RunArtifacts(store, input.RunId);

@@ -17,9 +17,9 @@ namespace GenMerge.Pipeline.Activities;
 /// weight distances, sample grids and class-interpolation strips; writes report.json, report.md and
 /// the run manifest.
 /// </summary>
-public sealed class WriteReportActivity(IArtifactStore store) : TaskActivity<ReportTask, MergeRunResult>
+public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<ReportTask, MergeRunResult>
 {
-    public override async Task<MergeRunResult> RunAsync(TaskActivityContext context, ReportTask task)
+    protected override async Task<MergeRunResult> RunOnTorchThreadAsync(TaskActivityContext context, ReportTask task)
     {
         var run = new RunArtifacts(store, task.RunId);
         var req = task.Request;

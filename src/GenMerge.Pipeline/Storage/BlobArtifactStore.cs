@@ -104,7 +104,9 @@ public sealed class BlobArtifactStore : IArtifactStore
         // (pipe completed with its exception) makes the upload fail without touching the blob.
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 16 << 20, resumeWriterThreshold: 8 << 20, useSynchronizationContext: false));
         using var uploadCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task upload = UploadFromPipeAsync(blob, pipe.Reader, uploadCancel.Token);
+        // On the thread pool: the writer may block on a full pipe on a single-threaded context (the
+        // torch thread), so the reader must not need that context to make progress.
+        Task upload = Task.Run(() => UploadFromPipeAsync(blob, pipe.Reader, uploadCancel.Token));
 
         long size;
         string sha;
@@ -135,7 +137,6 @@ public sealed class BlobArtifactStore : IArtifactStore
 
     static async Task UploadFromPipeAsync(BlobClient blob, PipeReader reader, CancellationToken cancellationToken)
     {
-        await Task.Yield();
         try
         {
             await using Stream source = reader.AsStream(leaveOpen: true);
