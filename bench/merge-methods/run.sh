@@ -1,42 +1,73 @@
 #!/usr/bin/env bash
-# Every merge method on the same two source models, step budget and seeds, one after another in
-# one run; writes RESULTS.md with each method's per-domain table (FID-R18, ratio to the source,
-# accuracy), the parameter counts, the rooting weight distances and wall times.
-#   bash bench/merge-methods/run.sh [SOURCE_A SOURCE_B]
-# Without sources it trains rings and squares (compact, 32x32, 1500 steps) first, as `demo` does.
+# Every merge method on the same source models, step budget and seeds, one after another in one run;
+# writes a results file with a summary table (per-domain FID-R18 ratio to the source and domain
+# accuracy, wall time) generated from the reports, then each method's full report (parameter counts,
+# rooting weight distances, stage timings, grids).
+#   bash bench/merge-methods/run.sh [SOURCE...]
+# Without sources it trains DOMAINS (default "rings squares"; compact, RES px, SOURCE_STEPS steps)
+# first, into bench/merge-methods/sources/ (reused by later runs).
+# Environment: ROOTING MERGE SAMPLES EVAL SEED METHODS, OUT (per-method folders), RESULTS (markdown).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOTING=${ROOTING:-200} MERGE=${MERGE:-400} SAMPLES=${SAMPLES:-2048} EVAL=${EVAL:-200} SEED=${SEED:-1}
+DOMAINS=${DOMAINS:-"rings squares"} RES=${RES:-32} SOURCE_STEPS=${SOURCE_STEPS:-1500}
 METHODS=${METHODS:-"cocktail average average-finetune transfer union ties"}
 OUT=${OUT:-bench/merge-methods/out}
+RESULTS=${RESULTS:-bench/merge-methods/RESULTS.md}
 dotnet build src/GenMerge.Cli -c Release -nologo -v q
 G=src/GenMerge.Cli/bin/Release/net10.0/genmerge
-mkdir -p "$OUT"
-A=${1:-$OUT/rings.safetensors} B=${2:-$OUT/squares.safetensors}
-[ -f "$A" ] || $G train --domain rings --resolution 32 --steps 1500 --seed "$SEED" --snapshot-every 0 --out "$A"
-[ -f "$B" ] || $G train --domain squares --resolution 32 --steps 1500 --seed "$SEED" --snapshot-every 0 --out "$B"
+mkdir -p "$OUT" bench/merge-methods/sources
+SOURCES=("$@")
+if [ ${#SOURCES[@]} -eq 0 ]; then
+  for d in $DOMAINS; do
+    f=bench/merge-methods/sources/compact-$d-${RES}px-${SOURCE_STEPS}steps-seed$SEED.safetensors
+    [ -f "$f" ] || $G train --domain "$d" --resolution "$RES" --steps "$SOURCE_STEPS" --seed "$SEED" --snapshot-every 0 --out "$f"
+    SOURCES+=("$f")
+  done
+fi
+MODELS=(); for s in "${SOURCES[@]}"; do MODELS+=(--model "$s"); done
 
-RESULTS=bench/merge-methods/RESULTS.md
-{
-  echo "# Merge methods side by side"
-  echo
-  echo "Command: \`ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL bash bench/merge-methods/run.sh\`"
-  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)."
-  echo "Sources: \`$(basename "$A")\`, \`$(basename "$B")\` (compact 32x32). Every method trains the same total number of steps"
-  echo "(methods without rooting fine-tune for rooting + merge steps). 'ratio' is merged FID-R18 / the source's own FID-R18"
-  echo "against the same reference (the procedural domain, used for evaluation only)."
-} > "$RESULTS"
+declare -A WALL
 for m in $METHODS; do
   start=$(date +%s)
-  $G merge --model "$A" --model "$B" --method "$m" --rooting-steps "$ROOTING" --merge-steps "$MERGE" \
+  $G merge "${MODELS[@]}" --method "$m" --rooting-steps "$ROOTING" --merge-steps "$MERGE" \
      --samples "$SAMPLES" --eval-samples "$EVAL" --seed "$SEED" --out "$OUT/$m" > "$OUT/$m.log"
-  end=$(date +%s)
-  {
+  WALL[$m]=$(( $(date +%s) - start ))
+  echo "$m: ${WALL[$m]} s" >&2
+done
+
+first=$(echo $METHODS | cut -d' ' -f1)
+names=$(jq -r '[.domains[].name] | join(" ")' "$OUT/$first/report.json")
+rel=$(realpath --relative-to="$(dirname "$RESULTS")" "$OUT")
+{
+  echo "# Merge methods side by side: $(echo $names | sed 's/ /, /g')"
+  echo
+  echo "Command: \`ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED bash bench/merge-methods/run.sh $(printf '%s ' "${SOURCES[@]}")\`"
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)."
+  echo "Sources: $(for s in "${SOURCES[@]}"; do printf '`%s` ' "$(basename "$s")"; done)"
+  echo "Every method trains the same total number of steps (methods without rooting fine-tune for the rooting"
+  echo "steps of every non-root model + the merge steps). 'ratio' is the merged model's FID-R18 / the source's own"
+  echo "FID-R18 against the same reference (the procedural domain, used for evaluation only); 'acc' is the share"
+  echo "of the class's samples a linear classifier (fit on the references' ResNet18 features) puts in that domain."
+  echo
+  echo "## Summary (generated from the reports below)"
+  echo
+  printf '| method |'; for n in $names; do printf ' %s ratio | %s acc |' "$n" "$n"; done; echo ' wall |'
+  printf '|---|'; for n in $names; do printf -- '---|---|'; done; echo '---|'
+  for m in $METHODS; do
+    printf '| %s |' "$m"
+    jq -r '.domains[] | " \(.fid_r18 / .source_fid_r18 * 100 | round / 100)x | \(.accuracy * 1000 | round / 10) % |"' "$OUT/$m/report.json" | tr -d '\n'
+    echo " ${WALL[$m]} s |"
+  done
+  printf '| (sources: FID-R18, acc) |'
+  jq -r '.domains[] | " \(.source_fid_r18 | round) | \(.source_accuracy * 1000 | round / 10) % |"' "$OUT/$first/report.json" | tr -d '\n'
+  echo ' |'
+  for m in $METHODS; do
     echo
-    echo "## $m ($((end - start)) s wall)"
+    echo "## $m (${WALL[$m]} s wall)"
     echo
     # The report's tables without its title line; image links point into the method's folder.
-    tail -n +2 "$OUT/$m/report.md" | sed "s#](grids/#](out/$m/grids/#"
-  } >> "$RESULTS"
-done
+    tail -n +2 "$OUT/$m/report.md" | sed "s#](grids/#]($rel/$m/grids/#"
+  done
+} > "$RESULTS"
 echo "wrote $RESULTS"
