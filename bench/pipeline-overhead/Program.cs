@@ -34,7 +34,7 @@ int Merge()
 
     // validate: load every source, refuse incompatible ones, hash them for provenance.
     var sources = o.Models.Select(p => Checkpoint.Load(p)).ToList();
-    var names = sources.Select((m, i) => m.Provenance.Data is { } d && d.StartsWith("domain:") ? d["domain:".Length..] : Path.GetFileNameWithoutExtension(o.Models[i])).ToList();
+    var names = sources.Select((m, i) => ProceduralDomain.DomainOf(m.Provenance.Data) ?? Path.GetFileNameWithoutExtension(o.Models[i])).ToList();
     SourceCheck.Compatible(sources.Select(m => m.Config).ToList(), names);
     var hashes = o.Models.Select(Checkpoint.Sha256).ToList();
     int res = sources[0].Config.Resolution;
@@ -102,7 +102,7 @@ int Merge()
     using (var ev = new Evaluator())
         for (int c = 0; c < sources.Count; c++)
         {
-            var spec = sources[c].Provenance.Data is { } d && d.StartsWith("domain:") ? ReferenceSpec.Parse(d, res) : null;
+            var spec = ProceduralDomain.DomainOf(sources[c].Provenance.Data) is not null ? ReferenceSpec.Parse(sources[c].Provenance.Data!, res) : null;
             var f = DomainEvaluation.Features(ev, merged, sources[c], spec, c, s.EvalSamples, s.Seed);
             var (fid, kid) = DomainEvaluation.Distances(f.Merged, f.Reference);
             var (sFid, sKid) = DomainEvaluation.Distances(f.Source, f.Reference);
@@ -116,7 +116,7 @@ int Merge()
     var srcAcc = DomainEvaluation.Accuracies(feats.Select(f => f.Reference).ToList(), feats.Select(f => f.Source).ToList());
     var images = new Dictionary<string, string>();
     void Grid(string name, Tensor t, int? columns) { using (t) ImageGrid.Save(t, Path.Combine(o.Out, name), columns, scale: 2); }
-    Grid("grids/merged.png", cat(Enumerable.Range(0, sources.Count).Select(k => Sampling.Sample(merged.GEma, 8, s.Seed, k)).ToList(), 0), 8);
+    Grid("grids/merged.png", SampleGrids.PerClass(merged, s.Seed), SampleGrids.Columns);
     images["merged samples (one row per class)"] = "grids/merged.png";
     for (int b = 1; b < sources.Count; b++)
     {
@@ -124,7 +124,7 @@ int Merge()
         Grid(name, ClassInterpolation.Strip(merged.GEma, 0, b, 8, 4, s.Seed), 8);
         images[$"class interpolation {names[0]} -> {names[b]}"] = name;
     }
-    Grid("grids/sources.png", cat(sources.Select(m => Sampling.Sample(m.GEma, 8, s.Seed)).ToList(), 0), 8);
+    Grid("grids/sources.png", SampleGrids.PerModel(sources, s.Seed), SampleGrids.Columns);
     images["source samples (one row per model)"] = "grids/sources.png";
     Dictionary<string, WeightDistanceReport>? distances = null;
     if (rooting && s.RootingSteps > 0)

@@ -1,3 +1,4 @@
+using GenMerge.Core.Data;
 using Microsoft.Extensions.Logging;
 using GenMerge.Core.Checkpoints;
 using GenMerge.Core.Evaluation;
@@ -48,7 +49,7 @@ public sealed class MergeLauncher
             var file = modelFiles[i];
             if (!File.Exists(file)) throw new FileNotFoundException($"--model: '{file}' not found");
             var info = Checkpoint.ReadInfo(file); // refuses bad files before anything is uploaded
-            var name = names is { Count: > 0 } ? names[i] : DomainName(info.Provenance.Data) ?? Path.GetFileNameWithoutExtension(file);
+            var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(info.Provenance.Data) ?? Path.GetFileNameWithoutExtension(file);
             models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(info.Provenance.Data) });
         }
         var request = (settings with { Models = models }).Validate();
@@ -88,10 +89,6 @@ public sealed class MergeLauncher
         return written;
     }
 
-    /// <summary>"domain:rings" -> "rings"; the class name of a model trained on a built-in domain.</summary>
-    static string? DomainName(string? data) =>
-        data is not null && data.StartsWith("domain:", StringComparison.Ordinal) ? data["domain:".Length..] : null;
-
     /// <summary>
     /// The evaluation reference of a source: its built-in domain (the procedural generator, used
     /// for evaluation only) or the image folder it was trained on, when still there; else null
@@ -99,7 +96,7 @@ public sealed class MergeLauncher
     /// </summary>
     static string? ReferenceFor(string? data)
     {
-        if (DomainName(data) is not null) return data;
+        if (ProceduralDomain.DomainOf(data) is not null) return data;
         return data is not null && Directory.Exists(data) ? data : null;
     }
 

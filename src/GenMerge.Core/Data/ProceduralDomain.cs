@@ -30,7 +30,13 @@ public sealed class ProceduralDomain : IImageSource
     }
 
     /// <summary>"domain:NAME", the spec that <see cref="ImageSources.Parse"/> turns back into this source.</summary>
-    public string Name => "domain:" + Domain;
+    public string Name => Prefix + Domain;
+
+    const string Prefix = "domain:";
+
+    /// <summary>"domain:rings" -> "rings" (e.g. a checkpoint's provenance data); null for anything else.</summary>
+    public static string? DomainOf(string? data) =>
+        data is not null && data.StartsWith(Prefix, StringComparison.Ordinal) ? data[Prefix.Length..] : null;
     public string Domain { get; }
     public int Resolution { get; }
     public long Seed { get; }

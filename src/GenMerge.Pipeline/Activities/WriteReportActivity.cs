@@ -47,7 +47,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         Dictionary<string, WeightDistanceReport>? distances = null;
         using (var merged = await ModelArtifacts.LoadAsync(store, task.MergedArtifact))
         {
-            await UploadGridAsync(run, "grids/merged.png", MergedGrid(merged, req.Seed), merged.Config.CDim > 0 ? 8 : null);
+            await UploadGridAsync(run, "grids/merged.png", SampleGrids.PerClass(merged, req.Seed), merged.Config.CDim > 0 ? SampleGrids.Columns : null);
             images["merged samples (one row per class)"] = "grids/merged.png";
             for (int b = 1; b < task.Sources.Count; b++)
             {
@@ -67,9 +67,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         try
         {
             foreach (var s in task.Sources) sourceModels.Add(await ModelArtifacts.LoadAsync(store, s.Artifact));
-            var rows = sourceModels.Select(m => Sampling.Sample(m.GEma, 8, req.Seed)).ToList();
-            await UploadGridAsync(run, "grids/sources.png", cat(rows, 0), 8);
-            foreach (var r in rows) r.Dispose();
+            await UploadGridAsync(run, "grids/sources.png", SampleGrids.PerModel(sourceModels, req.Seed), SampleGrids.Columns);
             images["source samples (one row per model)"] = "grids/sources.png";
             if (MergeMethod.UsesRooting(req.Method) && req.RootingSteps > 0)
             {
@@ -110,16 +108,6 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         await run.WriteTextAsync(run.ReportMarkdown, report.ToMarkdown());
         await run.BuildManifestAsync();
         return new MergeRunResult(task.RunId, task.MergedArtifact, run.ReportJson, run.ReportMarkdown);
-    }
-
-    /// <summary>Eight G_ema samples per class, one row per class.</summary>
-    static Tensor MergedGrid(GanModel merged, long seed)
-    {
-        if (merged.Config.CDim == 0) return Sampling.Sample(merged.GEma, 16, seed);
-        var rows = Enumerable.Range(0, merged.Config.CDim).Select(k => Sampling.Sample(merged.GEma, 8, seed, k)).ToList();
-        var all = cat(rows, 0);
-        foreach (var r in rows) r.Dispose();
-        return all;
     }
 
     static async Task UploadGridAsync(RunArtifacts run, string name, Tensor images, int? columns)
