@@ -4,13 +4,13 @@
 # accuracy, wall time) generated from the reports, then each method's full report (parameter counts,
 # rooting weight distances, stage timings, grids).
 #   bash bench/merge-methods/run.sh [SOURCE...]
-# Without sources it trains DOMAINS (default "rings squares"; compact, RES px, SOURCE_STEPS steps)
+# Without sources it trains DOMAINS (default "rings squares"; FAMILY (compact), RES px, SOURCE_STEPS steps)
 # first, into bench/merge-methods/sources/ (reused by later runs).
 # Environment: ROOTING MERGE SAMPLES EVAL SEED METHODS, OUT (per-method folders), RESULTS (markdown).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOTING=${ROOTING:-200} MERGE=${MERGE:-400} SAMPLES=${SAMPLES:-2048} EVAL=${EVAL:-200} SEED=${SEED:-1}
-DOMAINS=${DOMAINS:-"rings squares"} RES=${RES:-32} SOURCE_STEPS=${SOURCE_STEPS:-1500}
+DOMAINS=${DOMAINS:-"rings squares"} FAMILY=${FAMILY:-compact} RES=${RES:-32} SOURCE_STEPS=${SOURCE_STEPS:-1500}
 METHODS=${METHODS:-"cocktail average average-finetune transfer union ties"}
 OUT=${OUT:-bench/merge-methods/out}
 RESULTS=${RESULTS:-bench/merge-methods/RESULTS.md}
@@ -18,10 +18,13 @@ dotnet build src/GenMerge.Cli -c Release -nologo -v q
 G=src/GenMerge.Cli/bin/Release/net10.0/genmerge
 mkdir -p "$OUT" bench/merge-methods/sources
 SOURCES=("$@")
+# How to rerun this exact comparison (written into the results).
+RERUN="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED METHODS=\"$METHODS\""
 if [ ${#SOURCES[@]} -eq 0 ]; then
+  RERUN="$RERUN DOMAINS=\"$DOMAINS\" FAMILY=$FAMILY RES=$RES SOURCE_STEPS=$SOURCE_STEPS"
   for d in $DOMAINS; do
-    f=bench/merge-methods/sources/compact-$d-${RES}px-${SOURCE_STEPS}steps-seed$SEED.safetensors
-    [ -f "$f" ] || $G train --domain "$d" --resolution "$RES" --steps "$SOURCE_STEPS" --seed "$SEED" --snapshot-every 0 --out "$f"
+    f=bench/merge-methods/sources/$FAMILY-$d-${RES}px-${SOURCE_STEPS}steps-seed$SEED.safetensors
+    [ -f "$f" ] || $G train --family "$FAMILY" --domain "$d" --resolution "$RES" --steps "$SOURCE_STEPS" --seed "$SEED" --snapshot-every 0 --out "$f"
     SOURCES+=("$f")
   done
 fi
@@ -42,7 +45,8 @@ rel=$(realpath --relative-to="$(dirname "$RESULTS")" "$OUT")
 {
   echo "# Merge methods side by side: $(echo $names | sed 's/ /, /g')"
   echo
-  echo "Command: \`ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED bash bench/merge-methods/run.sh $(printf '%s ' "${SOURCES[@]}")\`"
+  if [ $# -eq 0 ]; then args=""; else args=$(printf ' %s' "$@"); fi
+  echo "Command: \`$RERUN OUT=$OUT RESULTS=$RESULTS bash bench/merge-methods/run.sh$args\`"
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)."
   echo "Sources: $(for s in "${SOURCES[@]}"; do printf '`%s` ' "$(basename "$s")"; done)"
   echo "Every method trains the same total number of steps (methods without rooting fine-tune for the rooting"
