@@ -14,6 +14,8 @@ public sealed class CompactDownBlock : nn.Module<Tensor, Tensor>
     {
         if (takesImage) fromrgb = nn.Conv2d(imgChannels, inChannels, 1);
         conv = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+        if (fromrgb is not null) CompactInit.Hidden(fromrgb);
+        CompactInit.Hidden(conv);
         RegisterComponents();
     }
 

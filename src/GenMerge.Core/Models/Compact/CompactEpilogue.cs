@@ -20,6 +20,9 @@ public sealed class CompactEpilogue : nn.Module<Tensor, (Tensor Logit, Tensor Fe
         conv = nn.Conv2d(channels + extra, channels, 3, padding: 1);
         fc = nn.Linear(channels * 16, channels);
         @out = nn.Linear(channels, 1);
+        CompactInit.Hidden(conv);
+        CompactInit.Hidden(fc);
+        CompactInit.Output(@out);
         RegisterComponents();
     }
 

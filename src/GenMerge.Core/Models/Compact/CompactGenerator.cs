@@ -37,6 +37,8 @@ public sealed class CompactGenerator : Generator
             register_module($"b{res}", block);
         }
         torgb = nn.Conv2d(CompactChannels.At(config, config.Resolution), config.ImgChannels, 3, padding: 1);
+        CompactInit.Hidden(fc);
+        CompactInit.Output(torgb);
         RegisterComponents();
     }
 

@@ -13,6 +13,7 @@ public sealed class CompactUpBlock : nn.Module<Tensor, Tensor>
     public CompactUpBlock(long inChannels, long outChannels) : base(nameof(CompactUpBlock))
     {
         conv = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+        CompactInit.Hidden(conv);
         RegisterComponents();
     }
 
