@@ -36,7 +36,7 @@ namespace GenMerge.Build
             return false; // no libstdc++ found where expected: patching is harmless, so do it
         }
 
-        /// <summary>Patches <paramref name="soPath"/> in place unless the system does not need it.</summary>
+        /// <summary>Patches <paramref name="soPath"/> unless the system does not need it.</summary>
         public static GlibcxxPatchResult EnsureCompatible(string soPath, bool force = false)
         {
             if (!force && SystemHasVersion()) return GlibcxxPatchResult.NotNeeded;
@@ -44,9 +44,34 @@ namespace GenMerge.Build
         }
 
         /// <summary>Sets VER_FLG_WEAK on the GLIBCXX_3.4.32 Vernaux entry. Idempotent.</summary>
+        /// <remarks>Writes a patched copy and renames it over <paramref name="soPath"/>, never in place: build
+        /// outputs are hard links into the NuGet cache (Directory.Build.props), which must stay untouched.</remarks>
         public static GlibcxxPatchResult MarkWeak(string soPath)
         {
-            using var fs = new FileStream(soPath, FileMode.Open, FileAccess.ReadWrite);
+            long flagsAt; ushort flags;
+            using (var fs = new FileStream(soPath, FileMode.Open, FileAccess.Read))
+            {
+                var found = FindFlags(fs, soPath);
+                if (found is null) return GlibcxxPatchResult.NoSuchRequirement;
+                (flagsAt, flags) = found.Value;
+            }
+            if ((flags & VerFlgWeak) != 0) return GlibcxxPatchResult.AlreadyWeak;
+
+            var tmp = soPath + ".glibcxx-patch";
+            File.Copy(soPath, tmp, overwrite: true);
+            using (var fs = new FileStream(tmp, FileMode.Open, FileAccess.Write))
+            {
+                fs.Position = flagsAt;
+                new BinaryWriter(fs).Write((ushort)(flags | VerFlgWeak));
+            }
+            File.SetLastWriteTimeUtc(tmp, File.GetLastWriteTimeUtc(soPath));
+            File.Replace(tmp, soPath, destinationBackupFileName: null); // a rename: netstandard2.0 (inline task) has no File.Move overwrite
+            return GlibcxxPatchResult.Patched;
+        }
+
+        /// <summary>File offset and value of the GLIBCXX_3.4.32 Vernaux flags, or null when the file does not ask for it.</summary>
+        static (long At, ushort Flags)? FindFlags(FileStream fs, string soPath)
+        {
             var r = new BinaryReader(fs);
             var ident = r.ReadBytes(16);
             if (ident.Length < 16 || ident[0] != 0x7f || ident[1] != (byte)'E' || ident[2] != (byte)'L' || ident[3] != (byte)'F')
@@ -64,9 +89,9 @@ namespace GenMerge.Build
                 fs.Position = sh + 24; ulong off = r.ReadUInt64();
                 fs.Position = sh + 40; uint link = r.ReadUInt32(); uint info = r.ReadUInt32();
                 long strtab = SectionOffset(fs, r, shoff, shentsize, link);
-                return PatchVerneed(fs, r, (long)off, info, strtab);
+                return FindInVerneed(fs, r, (long)off, info, strtab);
             }
-            return GlibcxxPatchResult.NoSuchRequirement;
+            return null;
         }
 
         static long SectionOffset(FileStream fs, BinaryReader r, ulong shoff, ushort shentsize, uint index)
@@ -75,7 +100,7 @@ namespace GenMerge.Build
             return (long)r.ReadUInt64();
         }
 
-        static GlibcxxPatchResult PatchVerneed(FileStream fs, BinaryReader r, long off, uint count, long strtab)
+        static (long, ushort)? FindInVerneed(FileStream fs, BinaryReader r, long off, uint count, long strtab)
         {
             long need = off;
             for (uint n = 0; n < count; n++)
@@ -87,21 +112,14 @@ namespace GenMerge.Build
                 {
                     fs.Position = a + 4; ushort flags = r.ReadUInt16();
                     fs.Position = a + 8; uint name = r.ReadUInt32(); uint anext = r.ReadUInt32();
-                    if (ReadString(fs, r, strtab + name) == VersionName)
-                    {
-                        if ((flags & VerFlgWeak) != 0) return GlibcxxPatchResult.AlreadyWeak;
-                        fs.Position = a + 4;
-                        new BinaryWriter(fs).Write((ushort)(flags | VerFlgWeak));
-                        fs.Flush();
-                        return GlibcxxPatchResult.Patched;
-                    }
+                    if (ReadString(fs, r, strtab + name) == VersionName) return (a + 4, flags);
                     if (anext == 0) break;
                     a += anext;
                 }
                 if (next == 0) break;
                 need += next;
             }
-            return GlibcxxPatchResult.NoSuchRequirement;
+            return null;
         }
 
         static string ReadString(FileStream fs, BinaryReader r, long pos)

@@ -35,6 +35,31 @@ public class GlibcxxCompatTests
     }
 
     [Fact]
+    public void Patching_a_hard_link_leaves_the_linked_file_untouched()
+    {
+        // Build outputs are hard links into the NuGet cache; the patch must not write through them.
+        var dir = Directory.CreateTempSubdirectory("glibcxx-link-");
+        try
+        {
+            var cache = Path.Combine(dir.FullName, "cache.so");
+            var output = Path.Combine(dir.FullName, "output.so");
+            File.Copy(ShippedSo(), cache);
+            var original = File.ReadAllBytes(cache);
+            using (var ln = System.Diagnostics.Process.Start("ln", new[] { cache, output })!)
+            {
+                ln.WaitForExit();
+                Assert.Equal(0, ln.ExitCode);
+            }
+
+            Assert.Equal(GlibcxxPatchResult.Patched, GlibcxxCompat.MarkWeak(output));
+            Assert.Equal(original, File.ReadAllBytes(cache));
+            Assert.NotEqual(original, File.ReadAllBytes(output));
+            Assert.Equal(GlibcxxPatchResult.AlreadyWeak, GlibcxxCompat.MarkWeak(output));
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public void The_built_so_is_patched_where_the_system_lacks_the_version()
     {
         var built = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
