@@ -4,6 +4,7 @@
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~GenMerge.Pipeline").
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/nuget-cache.sh
 
 # Azurite (storage emulator) for the blob store and the persistent Durable backend tests.
 # An instance a developer already runs on 127.0.0.1:10000 is reused and left running.
