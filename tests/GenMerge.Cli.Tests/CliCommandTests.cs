@@ -34,6 +34,19 @@ public class CliCommandTests : IClassFixture<CliCommandTests.TrainedModel>
     }
 
     [Fact]
+    public void Train_channel_base_sets_the_width()
+    {
+        var r = m.Cli.Run("train", "--domain", "rings", "--resolution", "16", "--steps", "1", "--batch", "4", "--channel-base", "32",
+                          "--snapshot-every", "0", "--out", m.Cli.PathOf("wide.safetensors"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var info = m.Cli.Run("info", m.Cli.PathOf("wide.safetensors"));
+        Assert.Contains("\"channel_base\":32", info.Stdout);
+        // Twice the width at full resolution: more parameters than the default-width model of the fixture.
+        static long G(string stdout) => long.Parse(System.Text.RegularExpressions.Regex.Match(stdout, @"G ([\d,]+)").Groups[1].Value.Replace(",", ""));
+        Assert.True(G(info.Stdout) > G(m.Cli.Run("info", m.Model).Stdout), info.Stdout);
+    }
+
+    [Fact]
     public void Info_shows_config_parameters_and_provenance()
     {
         var r = m.Cli.Run("info", m.Model);
@@ -69,6 +82,8 @@ public class CliCommandTests : IClassFixture<CliCommandTests.TrainedModel>
     [InlineData("train --resolution 16 --steps 1 --out x.safetensors", "exactly one of --domain NAME or --images DIR")]
     [InlineData("train --domain rings --resolution 12 --steps 1 --out x.safetensors", "resolution: 12 is not a power of two")]
     [InlineData("train --images no-such-dir --resolution 16 --steps 1 --out x.safetensors", "no-such-dir")]
+    [InlineData("train --domain rings --resolution 16 --channel-base 0 --steps 1 --out x.safetensors", "--channel-base must be positive")]
+    [InlineData("train --domain rings --resolution 16 --channel-base 8 --steps 6 --resume MODEL --out x.safetensors", "has channel_base 16, but --channel-base is 8")]
     [InlineData("info missing.safetensors", "missing.safetensors")]
     [InlineData("eval --model MODEL --reference domain:rings --class 1 --n 4 --out e.json", "class: the model is unconditional")]
     [InlineData("eval --model MODEL --reference nowhere --n 4 --out e.json", "reference: 'nowhere'")]

@@ -24,6 +24,15 @@ public static class CommonOptions
         });
     }
 
+    /// <summary>An optional value, when given, must be positive.</summary>
+    public static void Positive(this Option<int?> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is <= 0) r.AddError($"{option.Name} must be positive");
+        });
+    }
+
     public static void NonNegative(this Option<int> option)
     {
         option.Validators.Add(r =>

@@ -27,11 +27,16 @@ public static class TrainCommand
         var gamma = new Option<double?>("--gamma") { Description = "R1 weight (default: 0.0002 * resolution^2 / batch, stylegan2-ada's heuristic)" };
         var snapshot = new Option<int>("--snapshot-every") { Description = "Steps between snapshots (checkpoint, optimiser state, sample grid); 0: only at the end", DefaultValueFactory = _ => 500 };
         snapshot.NonNegative();
+        var channelBase = new Option<int?>("--channel-base")
+        {
+            Description = "Network width (channel_base): compact: channels at full resolution, doubling per halving (default 16); stylegan2: channels at r = base / r (default 2048); both capped at 128",
+        };
+        channelBase.Positive();
         var resume = new Option<FileInfo>("--resume") { Description = "Continue from a snapshot checkpoint up to --steps in total" }.AcceptExistingOnly();
 
         var cmd = new Command("train", "Train an unconditional source model on one domain")
         {
-            family, domain, images, resolution, steps, seed, outFile, batch, lr, gamma, snapshot, resume,
+            family, domain, images, resolution, steps, seed, outFile, batch, lr, gamma, snapshot, channelBase, resume,
         };
         cmd.Validators.Add(r =>
         {
@@ -57,11 +62,15 @@ public static class TrainCommand
                 model = Checkpoint.Load(from.FullName, GenMerge.Core.Device.Default);
                 if (model.Config.Resolution != res)
                     throw new UserError($"--resume: {from.Name} is a {model.Config.Resolution}px model, but --resolution is {res}");
+                if (p.GetValue(channelBase) is { } cbr && cbr != model.Config.ChannelBase)
+                    throw new UserError($"--resume: {from.Name} has channel_base {model.Config.ChannelBase}, but --channel-base is {cbr}");
                 System.Console.WriteLine($"resuming {from.Name} at step {model.Provenance.Steps}");
             }
             else
             {
-                model = GanModel.Create(ModelConfig.Default(p.GetValue(family)!, res), opts.Seed);
+                var config = ModelConfig.Default(p.GetValue(family)!, res);
+                if (p.GetValue(channelBase) is { } cb) config = (config with { ChannelBase = cb }).Validate();
+                model = GanModel.Create(config, opts.Seed);
             }
             using (model)
             {
