@@ -64,6 +64,7 @@ namespace GenMerge.Build
                 fs.Position = flagsAt;
                 new BinaryWriter(fs).Write((ushort)(flags | VerFlgWeak));
             }
+            // Same time and size as the cache file: the next build's incremental copy skips it and keeps the patch.
             File.SetLastWriteTimeUtc(tmp, File.GetLastWriteTimeUtc(soPath));
             File.Replace(tmp, soPath, destinationBackupFileName: null); // a rename: netstandard2.0 (inline task) has no File.Move overwrite
             return GlibcxxPatchResult.Patched;
