@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenMerge.Core.Evaluation;
 using GenMerge.Pipeline.Storage;
 
 namespace GenMerge.Cli.Tests;
@@ -23,7 +24,7 @@ public class CrashResumeTests
         {
             "merge", "--model", cli.PathOf("rings.safetensors"), "--model", cli.PathOf("squares.safetensors"),
             "--storage", Azurite, "--rooting-steps", "60", "--segment-steps", "4", "--merge-steps", "8",
-            "--samples", "64", "--eval-samples", "8", "--batch", "8", "--out", cli.PathOf("out"),
+            "--samples", "64", "--eval-samples", "8", "--batch", "8", "--lr", "0.001", "--gamma", "0.05", "--out", cli.PathOf("out"),
         };
         var store = BlobArtifactStore.FromConnectionString(Azurite);
         string runId;
@@ -57,6 +58,10 @@ public class CrashResumeTests
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.True(File.Exists(cli.PathOf("out/report.json")));
         Assert.True(File.Exists(cli.PathOf("out/merged.safetensors")));
+        // The resumed run trained with the first command's settings.
+        var report = MergeReport.FromJson(File.ReadAllText(cli.PathOf("out/report.json")));
+        Assert.Equal(0.001, report.Lr);
+        Assert.Equal(0.05, report.R1Gamma);
         // Segments that finished before the kill were not trained again (their records carry the
         // wall time of the original run, which a re-run would have rewritten).
         Assert.Equal(seg1, await store.ReadTextAsync($"runs/{runId}/rooted/squares/seg-001.safetensors.json"));

@@ -20,6 +20,9 @@ public sealed class MergeOptions
     public readonly Option<int?> Batch = new("--batch") { Description = "Batch size" };
     public readonly Option<int?> Samples = new("--samples") { Description = "Synthetic images drawn from each source model" };
     public readonly Option<int?> EvalSamples = new("--eval-samples") { Description = "Images per domain for FID-R18/KID-R18" };
+    public readonly Option<double?> Lr = new("--lr") { Description = "Adam learning rate of rooting and merge fine-tuning (G and D; default 0.002)" };
+    public readonly Option<double?> RootingLr = new("--rooting-lr") { Description = "Learning rate of the rooting steps (default: --lr)" };
+    public readonly Option<double?> Gamma = new("--gamma") { Description = "R1 weight (default: 0.0002 * resolution^2 / batch, stylegan2-ada's heuristic)" };
     public readonly Option<long> Seed = CommonOptions.Seed();
     public readonly Option<string?> Storage = new("--storage")
     {
@@ -27,7 +30,7 @@ public sealed class MergeOptions
     };
     public readonly Option<string> Work = new("--work") { Description = "Local working folder (store, cache)", DefaultValueFactory = _ => MergeLauncher.DefaultWorkDir };
 
-    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Samples, EvalSamples, Seed, Storage, Work };
+    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, Gamma, Samples, EvalSamples, Seed, Storage, Work };
 
     /// <summary>The request settings; unset values come from <paramref name="defaults"/>.</summary>
     public MergeRequest Settings(ParseResult p, MergeRequest defaults) => defaults with
@@ -37,6 +40,9 @@ public sealed class MergeOptions
         MergeSteps = p.GetValue(MergeSteps) ?? defaults.MergeSteps,
         SegmentSteps = p.GetValue(SegmentSteps) ?? defaults.SegmentSteps,
         BatchSize = p.GetValue(Batch) ?? defaults.BatchSize,
+        Lr = p.GetValue(Lr) ?? defaults.Lr,
+        RootingLr = p.GetValue(RootingLr) ?? defaults.RootingLr,
+        Gamma = p.GetValue(Gamma) ?? defaults.Gamma,
         SamplesPerModel = p.GetValue(Samples) ?? defaults.SamplesPerModel,
         EvalSamples = p.GetValue(EvalSamples) ?? defaults.EvalSamples,
     };

@@ -44,6 +44,12 @@ public sealed record MergeReport
     [JsonPropertyName("rooting_steps")] public int RootingSteps { get; init; }
     [JsonPropertyName("finetune_steps")] public int FinetuneSteps { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; }
+    /// <summary>Adam learning rate of rooting and fine-tuning (G and D).</summary>
+    [JsonPropertyName("lr")] public double Lr { get; init; }
+    /// <summary>Learning rate of the rooting steps (absent when the method roots nothing).</summary>
+    [JsonPropertyName("rooting_lr")] public double? RootingLr { get; init; }
+    /// <summary>R1 weight actually used (the request's, else the heuristic's).</summary>
+    [JsonPropertyName("r1_gamma")] public double R1Gamma { get; init; }
     [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; }
     [JsonPropertyName("domains")] public required IReadOnlyList<DomainReport> Domains { get; init; }
     [JsonPropertyName("parameters")] public required ParameterReport Parameters { get; init; }
@@ -66,7 +72,8 @@ public sealed record MergeReport
         var sb = new StringBuilder();
         sb.AppendLine($"# GenMerge report: {Method}");
         sb.AppendLine();
-        sb.AppendLine($"{Family} {Resolution}x{Resolution}, root `{Root}`, rooting {RootingSteps} steps, fine-tuning {FinetuneSteps} steps, seed {Seed}, {EvalSamples} images per domain for FID-R18/KID-R18 (ResNet18 features, not Inception).");
+        var rootingLr = RootingLr is double r ? $" (lr {r.ToString("G4", ci)})" : "";
+        sb.AppendLine($"{Family} {Resolution}x{Resolution}, root `{Root}`, rooting {RootingSteps} steps{rootingLr}, fine-tuning {FinetuneSteps} steps (lr {Lr.ToString("G4", ci)}, R1 gamma {R1Gamma.ToString("G4", ci)}), seed {Seed}, {EvalSamples} images per domain for FID-R18/KID-R18 (ResNet18 features, not Inception).");
         sb.AppendLine();
         sb.AppendLine("| domain | class | reference | FID-R18 | source FID-R18 | ratio | KID-R18 | accuracy | source accuracy |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|");

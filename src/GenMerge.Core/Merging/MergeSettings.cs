@@ -14,6 +14,9 @@ public sealed record MergeSettings
     public int SegmentSteps { get; init; } = 200;
     public int BatchSize { get; init; } = 32;
     public double Lr { get; init; } = 0.002;
+    /// <summary>Learning rate of the rooting jobs; null: <see cref="Lr"/>. Rooting must move a model to a new
+    /// domain, merge fine-tuning should keep what the average holds: they can want different rates.</summary>
+    public double? RootingLr { get; init; }
     /// <summary>R1 weight; null: stylegan2-ada's heuristic 0.0002 * R^2 / batch.</summary>
     public double? Gamma { get; init; }
     public long Seed { get; init; } = 1;
@@ -34,6 +37,7 @@ public sealed record MergeSettings
         if (SegmentSteps < 1) throw new ArgumentException($"segment_steps: {SegmentSteps} must be >= 1");
         if (BatchSize < 1) throw new ArgumentException($"batch_size: {BatchSize} must be >= 1");
         if (Lr <= 0) throw new ArgumentException($"lr: {Lr} must be positive");
+        if (RootingLr is <= 0) throw new ArgumentException($"rooting_lr: {RootingLr} must be positive");
         if (Gamma is < 0) throw new ArgumentException($"gamma: {Gamma} must be >= 0");
         if (SamplesPerModel < 1) throw new ArgumentException($"samples_per_model: {SamplesPerModel} must be >= 1");
         if (ShardSize < 1) throw new ArgumentException($"shard_size: {ShardSize} must be >= 1");
@@ -43,13 +47,16 @@ public sealed record MergeSettings
 
     public const int MaxModels = 16;
 
+    public double LrOf(bool rooting) => rooting ? RootingLr ?? Lr : Lr;
+
     public int Shards => (SamplesPerModel + ShardSize - 1) / ShardSize;
 
     public int ShardCount(int shard) => Math.Min(ShardSize, SamplesPerModel - shard * ShardSize);
 
-    public TrainOptions Training(int steps, int resolution) => new()
+    /// <summary>Training options of one job: a rooting job (<paramref name="rooting"/>) or the merge fine-tuning.</summary>
+    public TrainOptions Training(int steps, int resolution, bool rooting = false) => new()
     {
-        Steps = steps, BatchSize = BatchSize, LrG = Lr, LrD = Lr, Seed = Seed,
+        Steps = steps, BatchSize = BatchSize, LrG = LrOf(rooting), LrD = LrOf(rooting), Seed = Seed,
         R1Gamma = Gamma ?? 0.0002 * resolution * resolution / BatchSize,
     };
 }

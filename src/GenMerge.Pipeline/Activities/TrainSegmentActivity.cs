@@ -37,17 +37,18 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
         int steps = Math.Min(per, job.TotalSteps - (task.Segment - 1) * per);
         var input = task.Segment == 1 ? job.InitArtifact : SegmentArtifact(run, job.Job, task.Segment - 1);
         using var model = await ModelArtifacts.LoadAsync(store, input);
+        bool rooting = job.Job.StartsWith("rooted/", StringComparison.Ordinal);
         if (task.Segment == 1)
             model.Provenance = new Provenance
             {
-                Kind = job.Job.StartsWith("rooted/", StringComparison.Ordinal) ? "root" : "finetune",
+                Kind = rooting ? "root" : "finetune",
                 Steps = 0, Seed = settings.Seed, Data = string.Join(",", job.ShardsPerClass.Select(s => s.Count > 0 ? s[0] : "")),
                 Parents = new[] { job.InitArtifact },
                 Notes = new Dictionary<string, string> { ["job"] = job.Job, ["run"] = job.RunId },
             };
 
         var data = await LoadDataAsync(run, job, settings.Seed + task.Segment);
-        var options = settings.Training(job.TotalSteps, model.Config.Resolution) with { Seed = settings.Seed + StableHash(job.Job) };
+        var options = settings.Training(job.TotalSteps, model.Config.Resolution, rooting) with { Seed = settings.Seed + StableHash(job.Job) };
         using var trainer = new GanTrainer(model, data, options);
         if (task.Segment > 1)
         {

@@ -95,6 +95,8 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             RootingSteps = MergeMethod.UsesRooting(req.Method) ? req.RootingSteps : 0,
             FinetuneSteps = MergeMethod.FinetuneSteps(req.Method, task.Sources.Count, req.RootingSteps, req.MergeSteps),
             Seed = req.Seed, EvalSamples = req.EvalSamples, Domains = domains,
+            Lr = req.Lr, RootingLr = MergeMethod.UsesRooting(req.Method) ? req.ToSettings().LrOf(rooting: true) : null,
+            R1Gamma = req.ToSettings().Training(0, src0.Config.Resolution).R1Gamma,
             Parameters = new ParameterReport
             {
                 Merged = task.Init.GeneratorParameters + task.Init.DiscriminatorParameters,

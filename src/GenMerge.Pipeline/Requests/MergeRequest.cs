@@ -29,6 +29,8 @@ public sealed record MergeRequest
     [JsonPropertyName("segment_steps")] public int SegmentSteps { get; init; } = 200;
     [JsonPropertyName("batch_size")] public int BatchSize { get; init; } = 32;
     [JsonPropertyName("lr")] public double Lr { get; init; } = 0.002;
+    /// <summary>Learning rate of the rooting jobs (null: <see cref="Lr"/>).</summary>
+    [JsonPropertyName("rooting_lr")] public double? RootingLr { get; init; }
     [JsonPropertyName("gamma")] public double? Gamma { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
     [JsonPropertyName("samples_per_model")] public int SamplesPerModel { get; init; } = 4096;
@@ -45,7 +47,7 @@ public sealed record MergeRequest
     public MergeSettings ToSettings() => new()
     {
         Method = Method, Root = Root, RootingSteps = RootingSteps, MergeSteps = MergeSteps, SegmentSteps = SegmentSteps,
-        BatchSize = BatchSize, Lr = Lr, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
+        BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
         ShardSize = ShardSize, EvalSamples = EvalSamples,
     };
 

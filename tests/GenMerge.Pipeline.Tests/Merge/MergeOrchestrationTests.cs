@@ -19,12 +19,15 @@ public class MergeOrchestrationTests
     {
         using var t = new TinyMerge(family: family);
         var runner = new LocalMergeRunner(t.Store, durableConnection: null);
-        var status = await runner.RunAsync("run1", t.Request(method));
+        var status = await runner.RunAsync("run1", t.Request(method) with { Lr = 0.0015 });
         Assert.True(status.State == "Completed", status.Describe());
 
         var run = new RunArtifacts(t.Store, "run1");
         var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
         Assert.Equal(method, report.Method);
+        // The training settings the numbers came from: the request's lr, the heuristic R1 weight (16 px, batch 8).
+        Assert.Equal(0.0015, report.Lr);
+        Assert.Equal(0.0002 * 16 * 16 / 8, report.R1Gamma, 12);
         Assert.Equal(new[] { "rings", "squares" }, report.Domains.Select(d => d.Name));
         Assert.All(report.Domains, d =>
         {
@@ -35,7 +38,9 @@ public class MergeOrchestrationTests
         // The merged model is one source model plus the class embeddings, nothing more.
         var (addG, addD) = Conditioning.AddedParameterCounts(t.Config, 2);
         Assert.Equal(report.Parameters.Source + addG + addD, report.Parameters.Merged);
-        Assert.Contains("| rings |", await t.Store.ReadTextAsync(run.ReportMarkdown));
+        var markdown = await t.Store.ReadTextAsync(run.ReportMarkdown);
+        Assert.Contains("| rings |", markdown);
+        Assert.Contains("(lr 0.0015, R1 gamma 0.0064)", markdown);
         Assert.True(await t.Store.ExistsAsync(run.Merged));
         Assert.True(await t.Store.ExistsAsync(run.At("grids/merged.png")));
         Assert.True(await t.Store.ExistsAsync(run.At("grids/interp-rings-squares.png")));
@@ -50,7 +55,27 @@ public class MergeOrchestrationTests
         {
             Assert.True(await t.Store.ExistsAsync(run.At("rooted/squares/seg-002.safetensors")));
             Assert.NotNull(report.WeightDistance);
+            Assert.True(report.WeightDistance["squares"].After > 1e-3, $"rooting moved G by {report.WeightDistance["squares"].After}");
+            Assert.Equal(0.0015, report.RootingLr);
         }
+        else Assert.Null(report.RootingLr);
+    }
+
+    [Fact]
+    public async Task The_rooting_lr_drives_the_rooting_steps_only()
+    {
+        using var t = new TinyMerge();
+        var runner = new LocalMergeRunner(t.Store, durableConnection: null);
+        var status = await runner.RunAsync("rl", t.Request() with { RootingLr = 1e-12 });
+        Assert.True(status.State == "Completed", status.Describe());
+        var run = new RunArtifacts(t.Store, "rl");
+        var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
+        Assert.Equal(1e-12, report.RootingLr);
+        Assert.Equal(0.002, report.Lr);
+        // A vanishing rooting lr leaves the rooted copy where the root is.
+        var d = report.WeightDistance!["squares"];
+        Assert.True(d.Before > 0.1 && d.After < 1e-6, $"before {d.Before}, after {d.After}");
+        Assert.Contains("rooting 3 steps (lr 1E-12)", await t.Store.ReadTextAsync(run.ReportMarkdown));
     }
 
     [Fact]
