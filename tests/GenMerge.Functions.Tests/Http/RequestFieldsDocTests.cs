@@ -1,0 +1,30 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+using GenMerge.Pipeline.Requests;
+
+namespace GenMerge.Functions.Tests.Http;
+
+/// <summary>The request-fields table in docs/functions-local.md names every field the API accepts, and no other.</summary>
+public class RequestFieldsDocTests
+{
+    [Fact]
+    public void The_docs_list_exactly_the_request_fields()
+    {
+        var accepted = typeof(MergeRequest).GetProperties()
+            .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name)
+            .OfType<string>().Order().ToList();
+        var documented = File.ReadAllLines(Path.Combine(RepoRoot(), "docs", "functions-local.md"))
+            .Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .Select(l => l.Split('`')[1])
+            .Where(f => f.All(ch => char.IsLower(ch) || ch == '_'))
+            .Order().ToList();
+        Assert.Equal(accepted, documented);
+    }
+
+    static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GenMerge.Functions.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"cannot find the repository root (GenMerge.Functions.sln) above {AppContext.BaseDirectory}");
+    }
+}
