@@ -6,10 +6,11 @@
 #   bash bench/merge-methods/run.sh [SOURCE...]
 # Without sources it trains DOMAINS (default "rings squares"; FAMILY (compact), RES px, SOURCE_STEPS steps)
 # first, into bench/merge-methods/sources/ (reused by later runs).
-# Environment: ROOTING MERGE SAMPLES EVAL SEED METHODS, OUT (per-method folders), RESULTS (markdown).
+# Environment: ROOTING MERGE SAMPLES EVAL SEED METHODS ROOT (index of the root source, default 0), LR (default 0.002),
+# ROOTING_LR (default LR), OUT (per-method folders), RESULTS (markdown).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOTING=${ROOTING:-200} MERGE=${MERGE:-400} SAMPLES=${SAMPLES:-2048} EVAL=${EVAL:-200} SEED=${SEED:-1}
+ROOTING=${ROOTING:-200} MERGE=${MERGE:-400} SAMPLES=${SAMPLES:-2048} EVAL=${EVAL:-200} SEED=${SEED:-1} ROOT=${ROOT:-0} LR=${LR:-0.002} ROOTING_LR=${ROOTING_LR:-${LR:-0.002}}
 DOMAINS=${DOMAINS:-"rings squares"} FAMILY=${FAMILY:-compact} RES=${RES:-32} SOURCE_STEPS=${SOURCE_STEPS:-1500}
 METHODS=${METHODS:-"cocktail average average-finetune transfer union ties"}
 OUT=${OUT:-bench/merge-methods/out}
@@ -19,7 +20,7 @@ G=src/GenMerge.Cli/bin/Release/net10.0/genmerge
 mkdir -p "$OUT" bench/merge-methods/sources
 SOURCES=("$@")
 # How to rerun this exact comparison (written into the results).
-RERUN="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED METHODS=\"$METHODS\""
+RERUN="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED ROOT=$ROOT LR=$LR ROOTING_LR=$ROOTING_LR METHODS=\"$METHODS\""
 if [ ${#SOURCES[@]} -eq 0 ]; then
   RERUN="$RERUN DOMAINS=\"$DOMAINS\" FAMILY=$FAMILY RES=$RES SOURCE_STEPS=$SOURCE_STEPS"
   for d in $DOMAINS; do
@@ -33,7 +34,7 @@ MODELS=(); for s in "${SOURCES[@]}"; do MODELS+=(--model "$s"); done
 declare -A WALL
 for m in $METHODS; do
   start=$(date +%s)
-  $G merge "${MODELS[@]}" --method "$m" --rooting-steps "$ROOTING" --merge-steps "$MERGE" \
+  $G merge "${MODELS[@]}" --method "$m" --root "$ROOT" --lr "$LR" --rooting-lr "$ROOTING_LR" --rooting-steps "$ROOTING" --merge-steps "$MERGE" \
      --samples "$SAMPLES" --eval-samples "$EVAL" --seed "$SEED" --out "$OUT/$m" > "$OUT/$m.log"
   WALL[$m]=$(( $(date +%s) - start ))
   echo "$m: ${WALL[$m]} s" >&2
