@@ -44,7 +44,7 @@ public sealed record MergeReport
     [JsonPropertyName("rooting_steps")] public int RootingSteps { get; init; }
     [JsonPropertyName("finetune_steps")] public int FinetuneSteps { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; }
-    /// <summary>Adam learning rate of rooting and fine-tuning (G and D).</summary>
+    /// <summary>Adam learning rate of the merge fine-tuning (G and D).</summary>
     [JsonPropertyName("lr")] public double Lr { get; init; }
     /// <summary>Learning rate of the rooting steps (absent when the method roots nothing).</summary>
     [JsonPropertyName("rooting_lr")] public double? RootingLr { get; init; }

@@ -88,6 +88,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         }
 
         var src0 = task.Sources[0];
+        var settings = req.ToSettings();
         var report = new MergeReport
         {
             Method = req.Method, Family = src0.Config.Family, Resolution = src0.Config.Resolution,
@@ -95,8 +96,8 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             RootingSteps = MergeMethod.UsesRooting(req.Method) ? req.RootingSteps : 0,
             FinetuneSteps = MergeMethod.FinetuneSteps(req.Method, task.Sources.Count, req.RootingSteps, req.MergeSteps),
             Seed = req.Seed, EvalSamples = req.EvalSamples, Domains = domains,
-            Lr = req.Lr, RootingLr = MergeMethod.UsesRooting(req.Method) ? req.ToSettings().LrOf(rooting: true) : null,
-            R1Gamma = req.ToSettings().Training(0, src0.Config.Resolution).R1Gamma,
+            Lr = req.Lr, RootingLr = MergeMethod.UsesRooting(req.Method) ? settings.LrOf(rooting: true) : null,
+            R1Gamma = settings.Training(0, src0.Config.Resolution).R1Gamma,
             Parameters = new ParameterReport
             {
                 Merged = task.Init.GeneratorParameters + task.Init.DiscriminatorParameters,

@@ -62,7 +62,7 @@ public class MergeOrchestrationTests
     }
 
     [Fact]
-    public async Task The_rooting_lr_drives_the_rooting_steps_only()
+    public async Task The_rooting_lr_drives_the_rooting_steps()
     {
         using var t = new TinyMerge();
         var runner = new LocalMergeRunner(t.Store, durableConnection: null);
