@@ -14,6 +14,8 @@ public static class CommonOptions
 
     public static Option<int> Count(int dflt) => new("--n") { Description = "Number of images", DefaultValueFactory = _ => dflt };
 
+    public static Option<double?> Gamma() => new("--gamma") { Description = "R1 weight (default: 0.0002 * resolution^2 / batch, stylegan2-ada's heuristic)" };
+
     public static Option<string> Out(string description, bool required = true) => new("--out") { Description = description, Required = required };
 
     public static void Positive(this Option<int> option)

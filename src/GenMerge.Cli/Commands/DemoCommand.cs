@@ -81,7 +81,7 @@ public static class DemoCommand
         var opts = new TrainOptions
         {
             Steps = profile.SourceSteps, BatchSize = profile.Merge.BatchSize, Seed = seed,
-            R1Gamma = TrainDefaults.Gamma(res, profile.Merge.BatchSize),
+            R1Gamma = TrainOptions.HeuristicGamma(res, profile.Merge.BatchSize),
         };
         var source = ProceduralDomain.Create(domain, res, seed);
         using var model = GanModel.Create(ModelConfig.Default(profile.Family, res), seed);

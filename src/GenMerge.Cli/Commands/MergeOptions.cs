@@ -22,7 +22,7 @@ public sealed class MergeOptions
     public readonly Option<int?> EvalSamples = new("--eval-samples") { Description = "Images per domain for FID-R18/KID-R18" };
     public readonly Option<double?> Lr = new("--lr") { Description = "Adam learning rate (G and D) of merge fine-tuning, and of rooting unless --rooting-lr is given (default 0.002)" };
     public readonly Option<double?> RootingLr = new("--rooting-lr") { Description = "Learning rate of the rooting steps (default: --lr)" };
-    public readonly Option<double?> Gamma = new("--gamma") { Description = "R1 weight (default: 0.0002 * resolution^2 / batch, stylegan2-ada's heuristic)" };
+    public readonly Option<double?> Gamma = CommonOptions.Gamma();
     public readonly Option<long> Seed = CommonOptions.Seed();
     public readonly Option<string?> Storage = new("--storage")
     {

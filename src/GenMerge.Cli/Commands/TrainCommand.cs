@@ -24,7 +24,7 @@ public static class TrainCommand
         var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 32 };
         batch.Positive();
         var lr = new Option<double>("--lr") { Description = "Adam learning rate (G and D)", DefaultValueFactory = _ => 0.002 };
-        var gamma = new Option<double?>("--gamma") { Description = "R1 weight (default: 0.0002 * resolution^2 / batch, stylegan2-ada's heuristic)" };
+        var gamma = CommonOptions.Gamma();
         var snapshot = new Option<int>("--snapshot-every") { Description = "Steps between snapshots (checkpoint, optimiser state, sample grid); 0: only at the end", DefaultValueFactory = _ => 500 };
         snapshot.NonNegative();
         var channelBase = new Option<int?>("--channel-base")
@@ -49,7 +49,7 @@ public static class TrainCommand
             var opts = new TrainOptions
             {
                 Steps = p.GetValue(steps), BatchSize = b, LrG = p.GetValue(lr), LrD = p.GetValue(lr),
-                R1Gamma = p.GetValue(gamma) ?? TrainDefaults.Gamma(res, b), Seed = p.GetValue(seed),
+                R1Gamma = p.GetValue(gamma) ?? TrainOptions.HeuristicGamma(res, b), Seed = p.GetValue(seed),
             }.Validate();
             var source = p.GetValue(domain) is { } d
                 ? (IImageSource)ProceduralDomain.Create(d, res, opts.Seed)
@@ -93,7 +93,4 @@ public static class TrainCommand
 public static class TrainDefaults
 {
     public const int Steps = 2000;
-
-    /// <summary>stylegan2-ada's auto heuristic for the R1 weight.</summary>
-    public static double Gamma(int resolution, int batch) => 0.0002 * resolution * resolution / batch;
 }

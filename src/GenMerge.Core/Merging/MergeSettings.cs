@@ -57,6 +57,6 @@ public sealed record MergeSettings
     public TrainOptions Training(int steps, int resolution, bool rooting = false) => new()
     {
         Steps = steps, BatchSize = BatchSize, LrG = LrOf(rooting), LrD = LrOf(rooting), Seed = Seed,
-        R1Gamma = Gamma ?? 0.0002 * resolution * resolution / BatchSize,
+        R1Gamma = Gamma ?? TrainOptions.HeuristicGamma(resolution, BatchSize),
     };
 }

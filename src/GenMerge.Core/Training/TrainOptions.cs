@@ -18,6 +18,9 @@ public sealed record TrainOptions
     public double EmaRampup { get; init; } = 0.05;
     public long Seed { get; init; } = 1;
 
+    /// <summary>stylegan2-ada's auto heuristic for the R1 weight: 0.0002 * R^2 / batch.</summary>
+    public static double HeuristicGamma(int resolution, int batch) => 0.0002 * resolution * resolution / batch;
+
     public TrainOptions Validate()
     {
         if (Steps < 0) throw new ArgumentException($"steps: {Steps} must be >= 0");
