@@ -7,7 +7,9 @@
 # Without sources it trains DOMAINS (default "rings squares"; FAMILY (compact), RES px, SOURCE_STEPS steps)
 # first, into bench/merge-methods/sources/ (reused by later runs).
 # Environment: ROOTING MERGE SAMPLES EVAL SEED METHODS ROOT (index of the root source, default 0), LR (default 0.002),
-# ROOTING_LR (default LR), OUT (per-method folders), RESULTS (markdown).
+# ROOTING_LR (default LR), OUT (per-method folders), RESULTS (markdown), GENMERGE (a built genmerge to use instead of
+# building this checkout: lets a long run go on while the checkout is rebuilt), REUSE=1 (keep the reports of methods
+# already in OUT from an interrupted or partial run with the same settings, and run only the others).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOTING=${ROOTING:-200} MERGE=${MERGE:-400} SAMPLES=${SAMPLES:-2048} EVAL=${EVAL:-200} SEED=${SEED:-1} ROOT=${ROOT:-0} LR=${LR:-0.002} ROOTING_LR=${ROOTING_LR:-${LR:-0.002}}
@@ -15,8 +17,10 @@ DOMAINS=${DOMAINS:-"rings squares"} FAMILY=${FAMILY:-compact} RES=${RES:-32} SOU
 METHODS=${METHODS:-"cocktail average average-finetune transfer union ties"}
 OUT=${OUT:-bench/merge-methods/out}
 RESULTS=${RESULTS:-bench/merge-methods/RESULTS.md}
-dotnet build src/GenMerge.Cli -c Release -nologo -v q
-G=src/GenMerge.Cli/bin/Release/net10.0/genmerge
+if [ -n "${GENMERGE:-}" ]; then G=$GENMERGE; else
+  dotnet build src/GenMerge.Cli -c Release -nologo -v q
+  G=src/GenMerge.Cli/bin/Release/net10.0/genmerge
+fi
 mkdir -p "$OUT" bench/merge-methods/sources
 SOURCES=("$@")
 # How to rerun this exact comparison (written into the results).
@@ -30,13 +34,19 @@ if [ ${#SOURCES[@]} -eq 0 ]; then
   done
 fi
 MODELS=(); for s in "${SOURCES[@]}"; do MODELS+=(--model "$s"); done
+# What a method's report depends on; REUSE keeps a report only when this matches what made it.
+SETTINGS="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED ROOT=$ROOT LR=$LR ROOTING_LR=$ROOTING_LR ${SOURCES[*]}"
 
-declare -A WALL
+declare -A WALL; REUSED=""
 for m in $METHODS; do
+  if [ "${REUSE:-0}" = 1 ] && [ -f "$OUT/$m/report.json" ] && [ -f "$OUT/$m.wall" ] \
+     && [ "$(cat "$OUT/$m.settings" 2>/dev/null)" = "$SETTINGS" ]; then
+    WALL[$m]=$(cat "$OUT/$m.wall"); REUSED="$REUSED $m"; echo "$m: reusing $OUT/$m (${WALL[$m]} s)" >&2; continue
+  fi
   start=$(date +%s)
   $G merge "${MODELS[@]}" --method "$m" --root "$ROOT" --lr "$LR" --rooting-lr "$ROOTING_LR" --rooting-steps "$ROOTING" --merge-steps "$MERGE" \
      --samples "$SAMPLES" --eval-samples "$EVAL" --seed "$SEED" --out "$OUT/$m" > "$OUT/$m.log"
-  WALL[$m]=$(( $(date +%s) - start ))
+  WALL[$m]=$(( $(date +%s) - start )); echo "${WALL[$m]}" > "$OUT/$m.wall"; echo "$SETTINGS" > "$OUT/$m.settings"
   echo "$m: ${WALL[$m]} s" >&2
 done
 
@@ -49,6 +59,7 @@ rel=$(realpath --relative-to="$(dirname "$RESULTS")" "$OUT")
   if [ $# -eq 0 ]; then args=""; else args=$(printf ' %s' "$@"); fi
   echo "Command: \`$RERUN OUT=$OUT RESULTS=$RESULTS bash bench/merge-methods/run.sh$args\`"
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)."
+  [ -z "$REUSED" ] || echo "Reused from an earlier invocation with the same settings (REUSE=1):$REUSED."
   echo "Sources: $(for s in "${SOURCES[@]}"; do printf '`%s` ' "$(basename "$s")"; done)"
   echo "Every method trains the same total number of steps (methods without rooting fine-tune for the rooting"
   echo "steps of every non-root model + the merge steps). 'ratio' is the merged model's FID-R18 / the source's own"
