@@ -7,7 +7,7 @@
 # Without sources it trains DOMAINS (default "rings squares"; FAMILY (compact), RES px, SOURCE_STEPS steps)
 # first, into bench/merge-methods/sources/ (reused by later runs).
 # Environment: ROOTING MERGE SAMPLES EVAL SEED METHODS ROOT (index of the root source, default 0), LR (default 0.002),
-# ROOTING_LR (default LR), OUT (per-method folders), RESULTS (markdown), GENMERGE (a built genmerge to use instead of
+# ROOTING_LR (default LR), FINAL_LR (cosine decay of the merge fine-tuning's lr to this; default constant), OUT (per-method folders), RESULTS (markdown), GENMERGE (a built genmerge to use instead of
 # building this checkout: lets a long run go on while the checkout is rebuilt), REUSE=1 (keep the reports of methods
 # already in OUT from an interrupted or partial run with the same settings, and run only the others).
 set -euo pipefail
@@ -24,7 +24,8 @@ fi
 mkdir -p "$OUT" bench/merge-methods/sources
 SOURCES=("$@")
 # How to rerun this exact comparison (written into the results).
-RERUN="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED ROOT=$ROOT LR=$LR ROOTING_LR=$ROOTING_LR METHODS=\"$METHODS\""
+FINAL_LR=${FINAL_LR:-}; FINAL=(); [ -z "$FINAL_LR" ] || FINAL=(--final-lr "$FINAL_LR")
+RERUN="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED ROOT=$ROOT LR=$LR ROOTING_LR=$ROOTING_LR${FINAL_LR:+ FINAL_LR=$FINAL_LR} METHODS=\"$METHODS\""
 if [ ${#SOURCES[@]} -eq 0 ]; then
   RERUN="$RERUN DOMAINS=\"$DOMAINS\" FAMILY=$FAMILY RES=$RES SOURCE_STEPS=$SOURCE_STEPS"
   for d in $DOMAINS; do
@@ -35,7 +36,7 @@ if [ ${#SOURCES[@]} -eq 0 ]; then
 fi
 MODELS=(); for s in "${SOURCES[@]}"; do MODELS+=(--model "$s"); done
 # What a method's report depends on; REUSE keeps a report only when this matches what made it.
-SETTINGS="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED ROOT=$ROOT LR=$LR ROOTING_LR=$ROOTING_LR ${SOURCES[*]}"
+SETTINGS="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED ROOT=$ROOT LR=$LR ROOTING_LR=$ROOTING_LR FINAL_LR=$FINAL_LR ${SOURCES[*]}"
 
 declare -A WALL; REUSED=""
 for m in $METHODS; do
@@ -44,7 +45,7 @@ for m in $METHODS; do
     WALL[$m]=$(cat "$OUT/$m.wall"); REUSED="$REUSED $m"; echo "$m: reusing $OUT/$m (${WALL[$m]} s)" >&2; continue
   fi
   start=$(date +%s)
-  $G merge "${MODELS[@]}" --method "$m" --root "$ROOT" --lr "$LR" --rooting-lr "$ROOTING_LR" --rooting-steps "$ROOTING" --merge-steps "$MERGE" \
+  $G merge "${MODELS[@]}" --method "$m" --root "$ROOT" --lr "$LR" --rooting-lr "$ROOTING_LR" "${FINAL[@]}" --rooting-steps "$ROOTING" --merge-steps "$MERGE" \
      --samples "$SAMPLES" --eval-samples "$EVAL" --seed "$SEED" --out "$OUT/$m" > "$OUT/$m.log"
   WALL[$m]=$(( $(date +%s) - start )); echo "${WALL[$m]}" > "$OUT/$m.wall"; echo "$SETTINGS" > "$OUT/$m.settings"
   echo "$m: ${WALL[$m]} s" >&2

@@ -22,6 +22,7 @@ public sealed class MergeOptions
     public readonly Option<int?> EvalSamples = new("--eval-samples") { Description = "Images per domain for FID-R18/KID-R18" };
     public readonly Option<double?> Lr = new("--lr") { Description = "Adam learning rate (G and D) of merge fine-tuning, and of rooting unless --rooting-lr is given (default 0.002)" };
     public readonly Option<double?> RootingLr = new("--rooting-lr") { Description = "Learning rate of the rooting steps (default: --lr)" };
+    public readonly Option<double?> FinalLr = new("--final-lr") { Description = "Learning rate the merge fine-tuning ends at, by a cosine decay from --lr (default: constant --lr)" };
     public readonly Option<double?> Gamma = CommonOptions.Gamma();
     public readonly Option<long> Seed = CommonOptions.Seed();
     public readonly Option<string?> Storage = new("--storage")
@@ -30,7 +31,7 @@ public sealed class MergeOptions
     };
     public readonly Option<string> Work = new("--work") { Description = "Local working folder (store, cache)", DefaultValueFactory = _ => MergeLauncher.DefaultWorkDir };
 
-    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, Gamma, Samples, EvalSamples, Seed, Storage, Work };
+    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, Gamma, Samples, EvalSamples, Seed, Storage, Work };
 
     /// <summary>The request settings; unset values come from <paramref name="defaults"/>.</summary>
     public MergeRequest Settings(ParseResult p, MergeRequest defaults) => defaults with
@@ -42,6 +43,7 @@ public sealed class MergeOptions
         BatchSize = p.GetValue(Batch) ?? defaults.BatchSize,
         Lr = p.GetValue(Lr) ?? defaults.Lr,
         RootingLr = p.GetValue(RootingLr) ?? defaults.RootingLr,
+        FinalLr = p.GetValue(FinalLr) ?? defaults.FinalLr,
         Gamma = p.GetValue(Gamma) ?? defaults.Gamma,
         SamplesPerModel = p.GetValue(Samples) ?? defaults.SamplesPerModel,
         EvalSamples = p.GetValue(EvalSamples) ?? defaults.EvalSamples,

@@ -48,6 +48,8 @@ public sealed record MergeReport
     [JsonPropertyName("lr")] public double Lr { get; init; }
     /// <summary>Learning rate of the rooting steps (absent when the method roots nothing).</summary>
     [JsonPropertyName("rooting_lr")] public double? RootingLr { get; init; }
+    /// <summary>Learning rate the fine-tuning ended at by a cosine decay from <see cref="Lr"/> (absent: constant).</summary>
+    [JsonPropertyName("final_lr")] public double? FinalLr { get; init; }
     /// <summary>R1 weight actually used (the request's, else the heuristic's).</summary>
     [JsonPropertyName("r1_gamma")] public double R1Gamma { get; init; }
     [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; }
@@ -73,7 +75,8 @@ public sealed record MergeReport
         sb.AppendLine($"# GenMerge report: {Method}");
         sb.AppendLine();
         var rootingLr = RootingLr is double r ? $" (lr {r.ToString("G4", ci)})" : "";
-        sb.AppendLine($"{Family} {Resolution}x{Resolution}, root `{Root}`, rooting {RootingSteps} steps{rootingLr}, fine-tuning {FinetuneSteps} steps (lr {Lr.ToString("G4", ci)}, R1 gamma {R1Gamma.ToString("G4", ci)}), seed {Seed}, {EvalSamples} images per domain for FID-R18/KID-R18 (ResNet18 features, not Inception).");
+        var finalLr = FinalLr is double f ? $" cosine to {f.ToString("G4", ci)}" : "";
+        sb.AppendLine($"{Family} {Resolution}x{Resolution}, root `{Root}`, rooting {RootingSteps} steps{rootingLr}, fine-tuning {FinetuneSteps} steps (lr {Lr.ToString("G4", ci)}{finalLr}, R1 gamma {R1Gamma.ToString("G4", ci)}), seed {Seed}, {EvalSamples} images per domain for FID-R18/KID-R18 (ResNet18 features, not Inception).");
         sb.AppendLine();
         sb.AppendLine("| domain | class | reference | FID-R18 | source FID-R18 | ratio | KID-R18 | accuracy | source accuracy |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|");

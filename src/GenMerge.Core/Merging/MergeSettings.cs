@@ -17,6 +17,9 @@ public sealed record MergeSettings
     /// <summary>Learning rate of the rooting jobs; null: <see cref="Lr"/>. Rooting must move a model to a new
     /// domain, merge fine-tuning should keep what the average holds: they can want different rates.</summary>
     public double? RootingLr { get; init; }
+    /// <summary>Learning rate the merge fine-tuning ends at (cosine decay from <see cref="Lr"/>); null: constant.
+    /// Large steps repair the average of far-apart models; small ones at the end settle it.</summary>
+    public double? FinalLr { get; init; }
     /// <summary>R1 weight; null: stylegan2-ada's heuristic 0.0002 * R^2 / batch.</summary>
     public double? Gamma { get; init; }
     public long Seed { get; init; } = 1;
@@ -38,6 +41,7 @@ public sealed record MergeSettings
         if (BatchSize < 1) throw new ArgumentException($"batch_size: {BatchSize} must be >= 1");
         if (Lr <= 0) throw new ArgumentException($"lr: {Lr} must be positive");
         if (RootingLr is <= 0) throw new ArgumentException($"rooting_lr: {RootingLr} must be positive");
+        if (FinalLr is <= 0) throw new ArgumentException($"final_lr: {FinalLr} must be positive");
         if (Gamma is < 0) throw new ArgumentException($"gamma: {Gamma} must be >= 0");
         if (SamplesPerModel < 1) throw new ArgumentException($"samples_per_model: {SamplesPerModel} must be >= 1");
         if (ShardSize < 1) throw new ArgumentException($"shard_size: {ShardSize} must be >= 1");
@@ -58,5 +62,6 @@ public sealed record MergeSettings
     {
         Steps = steps, BatchSize = BatchSize, LrG = LrOf(rooting), LrD = LrOf(rooting), Seed = Seed,
         R1Gamma = Gamma ?? TrainOptions.HeuristicGamma(resolution, BatchSize),
+        FinalLrFactor = !rooting && FinalLr is double f ? f / Lr : 1.0,
     };
 }

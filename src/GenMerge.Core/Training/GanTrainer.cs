@@ -18,6 +18,7 @@ public sealed class GanTrainer : IDisposable
     readonly TrainOptions options;
     readonly torch.Device device;
     readonly Adam optG, optD;
+    readonly double lrD;
     readonly torch.Generator rng;
     double lastLossG, lastLossD, lastR1;
 
@@ -35,7 +36,8 @@ public sealed class GanTrainer : IDisposable
         optG = optim.Adam(model.G.parameters(), options.LrG, options.Beta1, options.Beta2, 1e-8);
         // Lazy regularisation: D's lr and betas are scaled as in stylegan2-ada (mb_ratio = I / (I + 1)).
         var ratio = options.R1Gamma > 0 ? options.R1Interval / (options.R1Interval + 1.0) : 1.0;
-        optD = optim.Adam(model.D.parameters(), options.LrD * ratio,
+        lrD = options.LrD * ratio;
+        optD = optim.Adam(model.D.parameters(), lrD,
                           Math.Pow(options.Beta1, ratio), Math.Pow(options.Beta2, ratio), 1e-8);
         // The stream of latents depends on the seed and the step training starts from, so a resumed
         // run does not replay the latents of the segment before it.
@@ -45,6 +47,8 @@ public sealed class GanTrainer : IDisposable
     public GanModel Model => model;
     /// <summary>Total steps this model has been trained (carried in its provenance).</summary>
     public long Step => model.Provenance.Steps;
+    /// <summary>The learning rates of the last step taken (G, then D with the lazy-R1 scaling).</summary>
+    public (double G, double D) LearningRates => (optG.ParamGroups.First().LearningRate, optD.ParamGroups.First().LearningRate);
 
     /// <summary>Runs <paramref name="steps"/> steps, reporting progress about every <paramref name="reportEvery"/> steps.</summary>
     public void Train(long steps, Action<TrainProgress>? progress = null, int reportEvery = 10,
@@ -74,6 +78,7 @@ public sealed class GanTrainer : IDisposable
     {
         int b = options.BatchSize;
         long step = Step;
+        SetLearningRates(options.LrFactorAt(step));
         using (NewDisposeScope())
         {
             // G: non-saturating loss through a frozen D.
@@ -125,6 +130,12 @@ public sealed class GanTrainer : IDisposable
     }
 
     Tensor OneHot(Tensor ids) => nn.functional.one_hot(ids, model.Config.CDim).to(float32);
+
+    void SetLearningRates(double factor)
+    {
+        foreach (var g in optG.ParamGroups) g.LearningRate = options.LrG * factor;
+        foreach (var g in optD.ParamGroups) g.LearningRate = lrD * factor;
+    }
 
     static void SetRequiresGrad(nn.Module m, bool value)
     {

@@ -17,6 +17,17 @@ public sealed record TrainOptions
     /// <summary>EMA ramp-up: the half-life is at most this fraction of the images seen so far (0 disables).</summary>
     public double EmaRampup { get; init; } = 0.05;
     public long Seed { get; init; } = 1;
+    /// <summary>Where the learning rates end, as a fraction of <see cref="LrG"/> / <see cref="LrD"/>: a cosine
+    /// from 1 at step 0 to this at <see cref="Steps"/>. 1 keeps them constant (stylegan2-ada's recipe).</summary>
+    public double FinalLrFactor { get; init; } = 1.0;
+
+    /// <summary>The factor on the learning rates for the step that starts at <paramref name="step"/>.</summary>
+    public double LrFactorAt(long step)
+    {
+        if (FinalLrFactor == 1.0 || Steps == 0) return 1.0;
+        var progress = Math.Clamp((double)step / Steps, 0, 1);
+        return FinalLrFactor + (1 - FinalLrFactor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
+    }
 
     /// <summary>stylegan2-ada's auto heuristic for the R1 weight: 0.0002 * R^2 / batch.</summary>
     public static double HeuristicGamma(int resolution, int batch) => 0.0002 * resolution * resolution / batch;
@@ -30,6 +41,7 @@ public sealed record TrainOptions
         if (R1Gamma < 0) throw new ArgumentException($"gamma: {R1Gamma} must be >= 0");
         if (R1Interval < 1) throw new ArgumentException($"r1_interval: {R1Interval} must be >= 1");
         if (EmaKimg < 0) throw new ArgumentException($"ema_kimg: {EmaKimg} must be >= 0");
+        if (!(FinalLrFactor > 0)) throw new ArgumentException($"final lr factor: {FinalLrFactor} must be positive");
         return this;
     }
 }

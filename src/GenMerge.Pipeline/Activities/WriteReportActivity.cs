@@ -89,14 +89,16 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
 
         var src0 = task.Sources[0];
         var settings = req.ToSettings();
+        int finetuneSteps = MergeMethod.FinetuneSteps(req.Method, task.Sources.Count, req.RootingSteps, req.MergeSteps);
         var report = new MergeReport
         {
             Method = req.Method, Family = src0.Config.Family, Resolution = src0.Config.Resolution,
             Root = task.Sources[req.Root].Name,
             RootingSteps = MergeMethod.UsesRooting(req.Method) ? req.RootingSteps : 0,
-            FinetuneSteps = MergeMethod.FinetuneSteps(req.Method, task.Sources.Count, req.RootingSteps, req.MergeSteps),
+            FinetuneSteps = finetuneSteps,
             Seed = req.Seed, EvalSamples = req.EvalSamples, Domains = domains,
             Lr = req.Lr, RootingLr = MergeMethod.UsesRooting(req.Method) ? settings.LrOf(rooting: true) : null,
+            FinalLr = finetuneSteps > 0 ? req.FinalLr : null,
             R1Gamma = settings.Training(0, src0.Config.Resolution).R1Gamma,
             Parameters = new ParameterReport
             {

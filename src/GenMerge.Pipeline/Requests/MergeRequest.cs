@@ -31,6 +31,8 @@ public sealed record MergeRequest
     [JsonPropertyName("lr")] public double Lr { get; init; } = 0.002;
     /// <summary>Learning rate of the rooting jobs (null: <see cref="Lr"/>).</summary>
     [JsonPropertyName("rooting_lr")] public double? RootingLr { get; init; }
+    /// <summary>Learning rate the merge fine-tuning ends at, by a cosine from <see cref="Lr"/> (null: constant).</summary>
+    [JsonPropertyName("final_lr")] public double? FinalLr { get; init; }
     [JsonPropertyName("gamma")] public double? Gamma { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
     [JsonPropertyName("samples_per_model")] public int SamplesPerModel { get; init; } = 4096;
@@ -47,7 +49,7 @@ public sealed record MergeRequest
     public MergeSettings ToSettings() => new()
     {
         Method = Method, Root = Root, RootingSteps = RootingSteps, MergeSteps = MergeSteps, SegmentSteps = SegmentSteps,
-        BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
+        BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, FinalLr = FinalLr, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
         ShardSize = ShardSize, EvalSamples = EvalSamples,
     };
 

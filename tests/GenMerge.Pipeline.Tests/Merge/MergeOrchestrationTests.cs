@@ -27,6 +27,7 @@ public class MergeOrchestrationTests
         Assert.Equal(method, report.Method);
         // The training settings the numbers came from: the request's lr, the heuristic R1 weight (16 px, batch 8).
         Assert.Equal(0.0015, report.Lr);
+        Assert.Null(report.FinalLr); // constant unless asked
         Assert.Equal(0.0002 * 16 * 16 / 8, report.R1Gamma, 12);
         Assert.Equal(new[] { "rings", "squares" }, report.Domains.Select(d => d.Name));
         Assert.All(report.Domains, d =>
@@ -62,11 +63,11 @@ public class MergeOrchestrationTests
     }
 
     [Fact]
-    public async Task The_rooting_lr_drives_the_rooting_steps()
+    public async Task The_rooting_lr_drives_the_rooting_steps_and_the_final_lr_is_reported()
     {
         using var t = new TinyMerge();
         var runner = new LocalMergeRunner(t.Store, durableConnection: null);
-        var status = await runner.RunAsync("rl", t.Request() with { RootingLr = 1e-12 });
+        var status = await runner.RunAsync("rl", t.Request() with { RootingLr = 1e-12, FinalLr = 0.0001 });
         Assert.True(status.State == "Completed", status.Describe());
         var run = new RunArtifacts(t.Store, "rl");
         var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
@@ -75,7 +76,8 @@ public class MergeOrchestrationTests
         // A vanishing rooting lr leaves the rooted copy where the root is.
         var d = report.WeightDistance!["squares"];
         Assert.True(d.Before > 0.1 && d.After < 1e-6, $"before {d.Before}, after {d.After}");
-        Assert.Contains("rooting 3 steps (lr 1E-12)", await t.Store.ReadTextAsync(run.ReportMarkdown));
+        Assert.Equal(0.0001, report.FinalLr);
+        Assert.Contains("rooting 3 steps (lr 1E-12), fine-tuning 3 steps (lr 0.002 cosine to 0.0001, R1", await t.Store.ReadTextAsync(run.ReportMarkdown));
     }
 
     [Fact]
