@@ -47,7 +47,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
                 Notes = new Dictionary<string, string> { ["job"] = job.Job, ["run"] = job.RunId },
             };
 
-        var data = await LoadDataAsync(run, job, settings.Seed + task.Segment);
+        var data = await LoadDataAsync(run, job, rooting, settings.Seed + task.Segment);
         var options = settings.Training(job.TotalSteps, model.Config.Resolution, rooting) with { Seed = settings.Seed + StableHash(job.Job) };
         using var trainer = new GanTrainer(model, data, options);
         if (task.Segment > 1)
@@ -73,7 +73,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
         return result;
     }
 
-    async Task<ITrainingData> LoadDataAsync(RunArtifacts run, TrainJob job, long seed)
+    async Task<ITrainingData> LoadDataAsync(RunArtifacts run, TrainJob job, bool rooting, long seed)
     {
         var perClass = new List<IImageSource>();
         foreach (var shards in job.ShardsPerClass)
@@ -89,7 +89,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
             perClass.Add(new TensorImageSource(images, seed, shards.Count > 0 ? shards[0] : "shards"));
             images.Dispose();
         }
-        return job.ShardsPerClass.Count == 1 && job.Job.StartsWith("rooted/", StringComparison.Ordinal)
+        return job.ShardsPerClass.Count == 1 && rooting
             ? new UnconditionalData(perClass[0])
             : new ClassMixData(perClass, seed);
     }
