@@ -24,6 +24,9 @@ public static class MergeMethod
     /// <summary>Whether the method roots the non-root models first.</summary>
     public static bool UsesRooting(string method) => method is Cocktail or Ties;
 
+    /// <summary>Whether the method's fine-tuning starts from trained weights (all but union, which starts at random).</summary>
+    public static bool StartsFromTrained(string method) => method is not Union;
+
     /// <summary>
     /// Conditional fine-tuning steps. Methods without rooting get the rooting steps too, so every
     /// method trains the same total number of steps.

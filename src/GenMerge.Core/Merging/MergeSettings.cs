@@ -58,10 +58,10 @@ public sealed record MergeSettings
     public int ShardCount(int shard) => Math.Min(ShardSize, SamplesPerModel - shard * ShardSize);
 
     /// <summary>Training options of one job: a rooting job (<paramref name="rooting"/>) or the merge fine-tuning.</summary>
-    public TrainOptions Training(int steps, int resolution, bool rooting = false) => new()
+    public TrainOptions Training(int steps, int resolution, bool rooting = false) => new TrainOptions
     {
         Steps = steps, BatchSize = BatchSize, LrG = LrOf(rooting), LrD = LrOf(rooting), Seed = Seed,
         R1Gamma = Gamma ?? TrainOptions.HeuristicGamma(resolution, BatchSize),
         FinalLrFactor = !rooting && FinalLr is double f ? f / Lr : 1.0,
-    };
+    }.Resuming(rooting || MergeMethod.StartsFromTrained(Method));
 }
