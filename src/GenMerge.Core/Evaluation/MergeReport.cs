@@ -52,6 +52,10 @@ public sealed record MergeReport
     [JsonPropertyName("final_lr")] public double? FinalLr { get; init; }
     /// <summary>R1 weight actually used (the request's, else the heuristic's).</summary>
     [JsonPropertyName("r1_gamma")] public double R1Gamma { get; init; }
+    /// <summary>Half-life of the fine-tuning's G_ema in thousands of images (absent without fine-tuning).</summary>
+    [JsonPropertyName("ema_kimg")] public double? EmaKimg { get; init; }
+    /// <summary>The EMA ramp-up (half-life at most this share of the images seen): 0 when fine-tuning starts from trained weights.</summary>
+    [JsonPropertyName("ema_rampup")] public double? EmaRampup { get; init; }
     [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; }
     [JsonPropertyName("domains")] public required IReadOnlyList<DomainReport> Domains { get; init; }
     [JsonPropertyName("parameters")] public required ParameterReport Parameters { get; init; }
@@ -76,7 +80,8 @@ public sealed record MergeReport
         sb.AppendLine();
         var rootingLr = RootingLr is double r ? $" (lr {r.ToString("G4", ci)})" : "";
         var finalLr = FinalLr is double f ? $" cosine to {f.ToString("G4", ci)}" : "";
-        sb.AppendLine($"{Family} {Resolution}x{Resolution}, root `{Root}`, rooting {RootingSteps} steps{rootingLr}, fine-tuning {FinetuneSteps} steps (lr {Lr.ToString("G4", ci)}{finalLr}, R1 gamma {R1Gamma.ToString("G4", ci)}), seed {Seed}, {EvalSamples} images per domain for FID-R18/KID-R18 (ResNet18 features, not Inception).");
+        var ema = EmaKimg is double k ? $", G_ema half-life {k.ToString("G3", ci)} kimg{(EmaRampup > 0 ? " ramped up" : "")}" : "";
+        sb.AppendLine($"{Family} {Resolution}x{Resolution}, root `{Root}`, rooting {RootingSteps} steps{rootingLr}, fine-tuning {FinetuneSteps} steps (lr {Lr.ToString("G4", ci)}{finalLr}, R1 gamma {R1Gamma.ToString("G4", ci)}{ema}), seed {Seed}, {EvalSamples} images per domain for FID-R18/KID-R18 (ResNet18 features, not Inception).");
         sb.AppendLine();
         sb.AppendLine("| domain | class | reference | FID-R18 | source FID-R18 | ratio | KID-R18 | accuracy | source accuracy |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|");

@@ -90,6 +90,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         var src0 = task.Sources[0];
         var settings = req.ToSettings();
         int finetuneSteps = MergeMethod.FinetuneSteps(req.Method, task.Sources.Count, req.RootingSteps, req.MergeSteps);
+        var finetune = settings.Training(finetuneSteps, src0.Config.Resolution);
         var report = new MergeReport
         {
             Method = req.Method, Family = src0.Config.Family, Resolution = src0.Config.Resolution,
@@ -99,7 +100,9 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             Seed = req.Seed, EvalSamples = req.EvalSamples, Domains = domains,
             Lr = req.Lr, RootingLr = MergeMethod.UsesRooting(req.Method) ? settings.LrOf(rooting: true) : null,
             FinalLr = finetuneSteps > 0 ? req.FinalLr : null,
-            R1Gamma = settings.Training(0, src0.Config.Resolution).R1Gamma,
+            R1Gamma = finetune.R1Gamma,
+            EmaKimg = finetuneSteps > 0 ? finetune.EmaKimg : null,
+            EmaRampup = finetuneSteps > 0 ? finetune.EmaRampup : null,
             Parameters = new ParameterReport
             {
                 Merged = task.Init.GeneratorParameters + task.Init.DiscriminatorParameters,

@@ -29,6 +29,10 @@ public class MergeOrchestrationTests
         Assert.Equal(0.0015, report.Lr);
         Assert.Null(report.FinalLr); // constant unless asked
         Assert.Equal(0.0002 * 16 * 16 / 8, report.R1Gamma, 12);
+        // G_ema: union starts at random (stylegan2-ada's ramp-up); the others from trained weights (a sixth of the job).
+        bool union = method == MergeMethod.Union;
+        Assert.Equal(union ? 10 : report.FinetuneSteps * 8 / 6000.0, report.EmaKimg!.Value, 12);
+        Assert.Equal(union ? 0.05 : 0, report.EmaRampup);
         Assert.Equal(new[] { "rings", "squares" }, report.Domains.Select(d => d.Name));
         Assert.All(report.Domains, d =>
         {
@@ -41,7 +45,7 @@ public class MergeOrchestrationTests
         Assert.Equal(report.Parameters.Source + addG + addD, report.Parameters.Merged);
         var markdown = await t.Store.ReadTextAsync(run.ReportMarkdown);
         Assert.Contains("| rings |", markdown);
-        Assert.Contains("(lr 0.0015, R1 gamma 0.0064)", markdown);
+        Assert.Contains($"(lr 0.0015, R1 gamma 0.0064, G_ema half-life {report.EmaKimg.Value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)} kimg{(union ? " ramped up" : "")})", markdown);
         Assert.True(await t.Store.ExistsAsync(run.Merged));
         Assert.True(await t.Store.ExistsAsync(run.At("grids/merged.png")));
         Assert.True(await t.Store.ExistsAsync(run.At("grids/interp-rings-squares.png")));
