@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GenMerge.Core.Data;
 using Microsoft.Extensions.Logging;
 using GenMerge.Core.Checkpoints;
@@ -68,6 +69,12 @@ public sealed class MergeLauncher
             last = line;
             System.Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
         }
+        // Ctrl+C / SIGTERM end the process at once, as the signal asks (Cancel stays false): waiting for the running
+        // activity could take minutes, and ending mid-step loses only the unfinished segment. Say how to go on.
+        void Interrupted(PosixSignalContext _) => System.Console.Error.WriteLine(
+            $"genmerge: interrupted; finished segments are kept. Continue with: genmerge resume {runId} (same --storage / --work)");
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupted);
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupted);
         return request is null ? await Runner.ResumeAsync(runId, Print, ct) : await Runner.RunAsync(runId, request, Print, ct);
     }
 

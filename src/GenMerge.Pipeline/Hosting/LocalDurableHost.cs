@@ -165,6 +165,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
                     app.UseRouting();
                     app.UseEndpoints(e => e.MapGrpcService<TaskHubGrpcServer>());
                 }))
+            .ConfigureServices(services => services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>())
             .Build();
 
     static IHost BuildWorker(GrpcChannel channel, Action<DurableTaskRegistry> registerTasks, LocalDurableHostOptions options, ILoggerFactory loggerFactory) =>
@@ -172,6 +173,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
             .ConfigureServices(services =>
             {
                 services.AddSingleton(loggerFactory);
+                services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
                 services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
                 options.ConfigureServices?.Invoke(services);
                 services.AddDurableTaskWorker(b =>
