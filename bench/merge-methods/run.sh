@@ -4,8 +4,8 @@
 # accuracy, wall time) generated from the reports, then each method's full report (parameter counts,
 # rooting weight distances, stage timings, grids).
 #   bash bench/merge-methods/run.sh [SOURCE...]
-# Without sources it trains DOMAINS (default "rings squares"; FAMILY (compact), RES px, SOURCE_STEPS steps)
-# first, into bench/merge-methods/sources/ (reused by later runs).
+# Without sources it trains DOMAINS (default "rings squares"; FAMILY (compact), RES px, SOURCE_STEPS steps,
+# CHANNEL_BASE (the family's default width unless set)) first, into bench/merge-methods/sources/ (reused by later runs).
 # Environment: ROOTING MERGE SAMPLES EVAL SEED METHODS ROOT (index of the root source, default 0), LR (default 0.002),
 # ROOTING_LR (default LR), FINAL_LR (cosine decay of the merge fine-tuning's lr to this; default constant), OUT (per-method folders), RESULTS (markdown), GENMERGE (a built genmerge to use instead of
 # building this checkout: lets a long run go on while the checkout is rebuilt), REUSE=1 (keep the reports of methods
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOTING=${ROOTING:-200} MERGE=${MERGE:-400} SAMPLES=${SAMPLES:-2048} EVAL=${EVAL:-200} SEED=${SEED:-1} ROOT=${ROOT:-0} LR=${LR:-0.002} ROOTING_LR=${ROOTING_LR:-${LR:-0.002}}
-DOMAINS=${DOMAINS:-"rings squares"} FAMILY=${FAMILY:-compact} RES=${RES:-32} SOURCE_STEPS=${SOURCE_STEPS:-1500}
+DOMAINS=${DOMAINS:-"rings squares"} FAMILY=${FAMILY:-compact} RES=${RES:-32} SOURCE_STEPS=${SOURCE_STEPS:-1500} CHANNEL_BASE=${CHANNEL_BASE:-}
 METHODS=${METHODS:-"cocktail average average-finetune transfer union ties"}
 OUT=${OUT:-bench/merge-methods/out}
 RESULTS=${RESULTS:-bench/merge-methods/RESULTS.md}
@@ -27,10 +27,11 @@ SOURCES=("$@")
 FINAL_LR=${FINAL_LR:-}; FINAL=(); [ -z "$FINAL_LR" ] || FINAL=(--final-lr "$FINAL_LR")
 RERUN="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED ROOT=$ROOT LR=$LR ROOTING_LR=$ROOTING_LR${FINAL_LR:+ FINAL_LR=$FINAL_LR} METHODS=\"$METHODS\""
 if [ ${#SOURCES[@]} -eq 0 ]; then
-  RERUN="$RERUN DOMAINS=\"$DOMAINS\" FAMILY=$FAMILY RES=$RES SOURCE_STEPS=$SOURCE_STEPS"
+  RERUN="$RERUN DOMAINS=\"$DOMAINS\" FAMILY=$FAMILY RES=$RES SOURCE_STEPS=$SOURCE_STEPS${CHANNEL_BASE:+ CHANNEL_BASE=$CHANNEL_BASE}"
+  WIDTH=(); [ -z "$CHANNEL_BASE" ] || WIDTH=(--channel-base "$CHANNEL_BASE")
   for d in $DOMAINS; do
-    f=bench/merge-methods/sources/$FAMILY-$d-${RES}px-${SOURCE_STEPS}steps-seed$SEED.safetensors
-    [ -f "$f" ] || $G train --family "$FAMILY" --domain "$d" --resolution "$RES" --steps "$SOURCE_STEPS" --seed "$SEED" --snapshot-every 0 --out "$f"
+    f=bench/merge-methods/sources/$FAMILY${CHANNEL_BASE:+-cb$CHANNEL_BASE}-$d-${RES}px-${SOURCE_STEPS}steps-seed$SEED.safetensors
+    [ -f "$f" ] || $G train --family "$FAMILY" --domain "$d" --resolution "$RES" --steps "$SOURCE_STEPS" --seed "$SEED" "${WIDTH[@]}" --snapshot-every 0 --out "$f"
     SOURCES+=("$f")
   done
 fi
