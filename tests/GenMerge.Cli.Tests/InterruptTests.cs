@@ -3,14 +3,14 @@ using System.Diagnostics;
 namespace GenMerge.Cli.Tests;
 
 /// <summary>
-/// SIGTERM (what Ctrl+C and `kill` send) stops `genmerge merge` within seconds, says how to continue, and
-/// `genmerge resume` then finishes the run without training its finished segments again. Before, the embedded
-/// Durable hosts' console lifetime swallowed the signal and the merge ran on until the end.
+/// SIGTERM (what `kill` sends; Ctrl+C's SIGINT takes the same path) stops `genmerge merge` within seconds, says how
+/// to continue, and `genmerge resume` then trains on from there without touching the finished segments. Before, the
+/// embedded Durable hosts' console lifetime swallowed the signal and the merge ran on until the end.
 /// </summary>
 public class InterruptTests
 {
     [Fact]
-    public async Task Sigterm_stops_a_merge_within_seconds_and_resume_finishes_it()
+    public async Task Sigterm_stops_a_merge_within_seconds_and_resume_continues_it()
     {
         using var cli = new CliRunner();
         foreach (var d in new[] { "rings", "squares" })
@@ -19,7 +19,7 @@ public class InterruptTests
         using var p = cli.Start("merge", "--model", cli.PathOf("rings.safetensors"), "--model", cli.PathOf("squares.safetensors"),
             "--rooting-steps", "2000", "--segment-steps", "4", "--merge-steps", "8", "--samples", "64", "--eval-samples", "8",
             "--batch", "8", "--out", cli.PathOf("out"));
-        string runId, stderr;
+        string runId, stderr, rooted;
         try
         {
             var first = await p.StandardOutput.ReadLineAsync();
@@ -27,7 +27,7 @@ public class InterruptTests
             runId = first!["run id: ".Length..];
             _ = p.StandardOutput.ReadToEndAsync();
             var err = p.StandardError.ReadToEndAsync();
-            var rooted = cli.PathOf($"home/store/runs/{runId}/rooted/squares");
+            rooted = cli.PathOf($"home/store/runs/{runId}/rooted/squares");
             var clock = Stopwatch.StartNew();
             while (!File.Exists(Path.Combine(rooted, "seg-002.safetensors.json")))
             {
@@ -46,10 +46,9 @@ public class InterruptTests
         }
         Assert.NotEqual(0, p.ExitCode);
         Assert.Contains($"genmerge resume {runId}", stderr);
-        var rootedDir = cli.PathOf($"home/store/runs/{runId}/rooted/squares");
-        int Done() => Directory.GetFiles(rootedDir, "seg-*.safetensors.json").Length;
+        int Done() => Directory.GetFiles(rooted, "seg-*.safetensors.json").Length;
         var doneBefore = Done();
-        var seg1 = Path.Combine(rootedDir, "seg-001.safetensors.json");
+        var seg1 = Path.Combine(rooted, "seg-001.safetensors.json");
         var before = File.ReadAllText(seg1);
         Assert.InRange(doneBefore, 2, 499); // stopped part-way through the 500 segments
         Assert.False(File.Exists(cli.PathOf($"home/store/runs/{runId}/report.json")));
