@@ -1,4 +1,5 @@
 using GenMerge.Core.Models;
+using GenMerge.Core.Models.Layers;
 using GenMerge.Core.Models.StyleGan2;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,7 +17,9 @@ public static class Conditioning
     /// A NEW model with c_dim = <paramref name="cDim"/> whose G, G_ema and D equal the source's for every class.
     /// Shared tensors (parameters and buffers, w_avg included) are copied. New tensors:
     /// G's class embedding is random (seeded; it is 2nd-moment normalised, so its scale does not matter) and the
-    /// same in G and G_ema; the first layer's new input columns that read it are ZERO; D's cmap is ZERO.
+    /// same in G and G_ema; the first layer's new input columns that read it are ZERO; D's cmap is ZERO. stylegan2
+    /// (mapping lr_multiplier 0.01, under which zero columns would barely grow) instead keeps fresh fc0 class
+    /// columns and starts the embedding as one class-independent vector that fc0's bias compensates (<see cref="FullStrengthClassInput"/>).
     /// Equalised-lr layers whose in_features grow (stylegan2 mapping.fc0, embed and cmap when c_dim grows) get their
     /// copied columns rescaled by sqrt(new_in / old_in) so weight * weight_gain is unchanged.
     /// Extending a conditional source copies the old classes' columns; new classes get random embedding columns
@@ -111,8 +114,9 @@ public static class Conditioning
             }
             else if (key == layout.FirstLayerWeight && n == 0)
             {
-                // z columns copied (rescaled: in_features grows by embed_dim); embedding columns zero, so c is ignored.
-                t.zero_();
+                // z columns copied (rescaled: in_features grows by embed_dim); embedding columns zero, so c is ignored
+                // (equalised layers: fresh columns fed a class-independent input instead, see FullStrengthClassInput).
+                if (!layout.Equalised) t.zero_();
                 t.narrow(1, 0, z).copy_(Source(s, key, what) * layout.Rescale(z, z + e));
             }
             else if (key == layout.CmapWeight)
@@ -130,6 +134,32 @@ public static class Conditioning
                 t.copy_(st);
             }
         }
+        if (layout.Equalised && n == 0 && dd.ContainsKey(layout.EmbedWeight)) FullStrengthClassInput(dd, layout, z, e);
+    }
+
+    /// <summary>
+    /// stylegan2 trains its mapping network at lr_multiplier 0.01: zero class columns in fc0 would grow by ~lr per Adam
+    /// step against z columns stored at ~1 / 0.01, so the class would barely enter in thousands of steps (measured:
+    /// 0.5 % of z's weight after 1000 merge steps, and a merged model that drew the same images for every class;
+    /// bench/merge-methods, stylegan2 section). Instead the class columns keep their fresh init (full strength) and
+    /// the embedding starts as one vector for every class (zero weight; bias = the fresh weight's first column, the
+    /// same in G and G_ema); fc0's bias absorbs what that constant adds, so every output is unchanged, and classes
+    /// separate as soon as the embedding's weight (lr_multiplier 1) moves.
+    /// </summary>
+    private static void FullStrengthClassInput(IDictionary<string, Tensor> dd, ConditioningLayout layout, long z, long e)
+    {
+        var embedWeight = dd[layout.EmbedWeight];
+        var embedBias = dd[layout.EmbedBias];
+        var fc0 = dd[layout.FirstLayerWeight];
+        var fc0Bias = dd[layout.FirstLayerWeight[..^"weight".Length] + "bias"];
+        embedBias.copy_(embedWeight.select(1, 0));
+        embedWeight.zero_();
+        // The mapping's forward: y = normalize_2nd_moment(embed(c)) (embed bias gain 1), then fc0 adds
+        // (W[:, z:] * gain) @ y with gain = lr_multiplier / sqrt(z + e); fc0's stored bias is scaled by lr_multiplier.
+        using var y = SecondMoment.Normalize(embedBias.unsqueeze(0)).squeeze(0);
+        double gain = MappingNetwork.LrMultiplier / Math.Sqrt(z + e);
+        using var added = fc0.narrow(1, z, e).matmul(y) * gain;
+        fc0Bias.sub_(added / MappingNetwork.LrMultiplier);
     }
 
     private static Tensor Source(IDictionary<string, Tensor> s, string key, string what)

@@ -63,11 +63,29 @@ public class ConditioningTests
         Assert.DoesNotContain(converted.GEma.parameters(), p => p.requires_grad);
         AssertSameOutputs(source, converted, 0, 3);
 
-        // G and G_ema share the new random embedding; D's projection starts at zero.
-        string embed = family == ModelConfig.StyleGan2 ? "mapping.embed.weight" : "embed.weight";
+        // G and G_ema share the new random embedding (stylegan2: in its bias, the same for every class); D's
+        // projection starts at zero.
+        string embed = family == ModelConfig.StyleGan2 ? "mapping.embed.bias" : "embed.weight";
         TinyModels.AssertClose(converted.G.state_dict()[embed], converted.GEma.state_dict()[embed], 0, "embed G vs G_ema");
         Assert.True(converted.G.state_dict()[embed].abs().sum().item<float>() > 0);
         Assert.Equal(0f, converted.D.state_dict()["cmap.weight"].abs().sum().item<float>());
+    }
+
+    [Fact]
+    public void Stylegan2_class_columns_start_at_full_strength()
+    {
+        // The mapping trains at lr_multiplier 0.01: zero class columns would stay near zero for thousands of steps.
+        using var source = Source(ModelConfig.StyleGan2, 0, seed: 21);
+        using var converted = Conditioning.ToConditional(source, 2);
+        long z = source.Config.ZDim;
+        foreach (var g in new[] { converted.G, converted.GEma })
+        {
+            var fc0 = g.state_dict()["mapping.fc0.weight"];
+            double zRms = fc0.narrow(1, 0, z).square().mean().sqrt().item<float>();
+            double classRms = fc0.narrow(1, z, fc0.shape[1] - z).square().mean().sqrt().item<float>();
+            Assert.True(classRms > 0.5 * zRms, $"class columns rms {classRms} against z columns {zRms}");
+            Assert.Equal(0f, g.state_dict()["mapping.embed.weight"].abs().sum().item<float>());
+        }
     }
 
     [Theory]
