@@ -20,6 +20,9 @@ public sealed record MergeSettings
     /// <summary>Learning rate the merge fine-tuning ends at (cosine decay from <see cref="Lr"/>); null: constant.
     /// Large steps repair the average of far-apart models; small ones at the end settle it.</summary>
     public double? FinalLr { get; init; }
+    /// <summary>Freeze-D: D's first blocks (nearest the image) kept fixed in every job that starts from trained
+    /// weights (rooting and fine-tuning); 0 trains all of D. Union starts at random and refuses it.</summary>
+    public int FreezeD { get; init; }
     /// <summary>R1 weight; null: stylegan2-ada's heuristic 0.0002 * R^2 / batch.</summary>
     public double? Gamma { get; init; }
     public long Seed { get; init; } = 1;
@@ -42,6 +45,9 @@ public sealed record MergeSettings
         if (Lr <= 0) throw new ArgumentException($"lr: {Lr} must be positive");
         if (RootingLr is <= 0) throw new ArgumentException($"rooting_lr: {RootingLr} must be positive");
         if (FinalLr is <= 0) throw new ArgumentException($"final_lr: {FinalLr} must be positive");
+        if (FreezeD < 0) throw new ArgumentException($"freeze_d: {FreezeD} must be >= 0");
+        if (FreezeD > 0 && !MergeMethod.StartsFromTrained(Method))
+            throw new ArgumentException($"freeze_d: {FreezeD}, but method '{Method}' trains D from random init: frozen blocks would stay random");
         if (Gamma is < 0) throw new ArgumentException($"gamma: {Gamma} must be >= 0");
         if (SamplesPerModel < 1) throw new ArgumentException($"samples_per_model: {SamplesPerModel} must be >= 1");
         if (ShardSize < 1) throw new ArgumentException($"shard_size: {ShardSize} must be >= 1");
@@ -63,5 +69,6 @@ public sealed record MergeSettings
         Steps = steps, BatchSize = BatchSize, LrG = LrOf(rooting), LrD = LrOf(rooting), Seed = Seed,
         R1Gamma = Gamma ?? TrainOptions.HeuristicGamma(resolution, BatchSize),
         FinalLrFactor = !rooting && FinalLr is double f ? f / Lr : 1.0,
+        FreezeD = FreezeD,
     }.Resuming(rooting || MergeMethod.StartsFromTrained(Method));
 }

@@ -18,6 +18,7 @@ public sealed class GanTrainer : IDisposable
     readonly TrainOptions options;
     readonly torch.Device device;
     readonly Adam optG, optD;
+    readonly List<TorchSharp.Modules.Parameter> trainableD;
     readonly double lrD;
     readonly torch.Generator rng;
     double lastLossG, lastLossD, lastR1;
@@ -37,7 +38,11 @@ public sealed class GanTrainer : IDisposable
         // Lazy regularisation: D's lr and betas are scaled as in stylegan2-ada (mb_ratio = I / (I + 1)).
         var ratio = options.R1Gamma > 0 ? options.R1Interval / (options.R1Interval + 1.0) : 1.0;
         lrD = options.LrD * ratio;
-        optD = optim.Adam(model.D.parameters(), lrD,
+        // Freeze-D: the frozen blocks get no gradients and no optimiser state.
+        var (trainable, frozen) = FreezeDiscriminator.Split(model.D, options.FreezeD);
+        foreach (var p in frozen) p.requires_grad = false;
+        trainableD = trainable;
+        optD = optim.Adam(trainableD, lrD,
                           Math.Pow(options.Beta1, ratio), Math.Pow(options.Beta2, ratio), 1e-8);
         // The stream of latents depends on the seed and the step training starts from, so a resumed
         // run does not replay the latents of the segment before it.
@@ -82,14 +87,14 @@ public sealed class GanTrainer : IDisposable
         using (NewDisposeScope())
         {
             // G: non-saturating loss through a frozen D.
-            SetRequiresGrad(model.D, false);
+            SetRequiresGrad(trainableD, false);
             var (z, c) = Latents(b);
             var fake = model.G.forward(z, c);
             var lossG = GanLoss.Generator(model.D.forward(fake, c));
             optG.zero_grad();
             lossG.backward();
             optG.step();
-            SetRequiresGrad(model.D, true);
+            SetRequiresGrad(trainableD, true);
             lastLossG = lossG.item<float>();
 
             // D: logistic loss on detached fakes and reals, lazy R1 on reals.
@@ -137,9 +142,9 @@ public sealed class GanTrainer : IDisposable
         foreach (var g in optD.ParamGroups) g.LearningRate = lrD * factor;
     }
 
-    static void SetRequiresGrad(nn.Module m, bool value)
+    static void SetRequiresGrad(IEnumerable<TorchSharp.Modules.Parameter> ps, bool value)
     {
-        foreach (var p in m.parameters()) p.requires_grad = value;
+        foreach (var p in ps) p.requires_grad = value;
     }
 
     /// <summary>Optimiser moments, so that a resumed segment continues exactly where the last stopped.</summary>

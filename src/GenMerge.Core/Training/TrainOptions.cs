@@ -20,6 +20,8 @@ public sealed record TrainOptions
     /// <summary>Where the learning rates end, as a fraction of <see cref="LrG"/> / <see cref="LrD"/>: a cosine
     /// from 1 at step 0 to this at <see cref="Steps"/>. 1 keeps them constant (stylegan2-ada's recipe).</summary>
     public double FinalLrFactor { get; init; } = 1.0;
+    /// <summary>Freeze-D: D's first blocks (nearest the image) that stay fixed; 0 trains all of D. See <see cref="FreezeDiscriminator"/>.</summary>
+    public int FreezeD { get; init; }
 
     /// <summary>The factor on the learning rates for the step that starts at <paramref name="step"/>.</summary>
     public double LrFactorAt(long step)
@@ -51,6 +53,7 @@ public sealed record TrainOptions
         if (R1Gamma < 0) throw new ArgumentException($"gamma: {R1Gamma} must be >= 0");
         if (R1Interval < 1) throw new ArgumentException($"r1_interval: {R1Interval} must be >= 1");
         if (EmaKimg < 0) throw new ArgumentException($"ema_kimg: {EmaKimg} must be >= 0");
+        if (FreezeD < 0) throw new ArgumentException($"freeze_d: {FreezeD} must be >= 0");
         if (!(FinalLrFactor > 0)) throw new ArgumentException($"final lr factor: {FinalLrFactor} must be positive");
         return this;
     }

@@ -37,7 +37,11 @@ public sealed class ValidateSourcesActivity(IArtifactStore store) : TorchActivit
                 throw new RequestException($"models[{i}].uri: {e.Message}");
             }
         }
-        try { SourceCheck.Compatible(infos.Select(s => s.Config).ToList(), infos.Select(s => s.Name).ToList()); }
+        try
+        {
+            SourceCheck.Compatible(infos.Select(s => s.Config).ToList(), infos.Select(s => s.Name).ToList());
+            Core.Training.FreezeDiscriminator.Check(req.FreezeD, infos[0].Config.Resolution);
+        }
         catch (ArgumentException e) { throw new RequestException(e.Message); }
         return infos;
     }

@@ -100,6 +100,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             Seed = req.Seed, EvalSamples = req.EvalSamples, Domains = domains,
             Lr = req.Lr, RootingLr = MergeMethod.UsesRooting(req.Method) ? settings.LrOf(rooting: true) : null,
             FinalLr = finetuneSteps > 0 ? req.FinalLr : null,
+            FreezeD = req.FreezeD > 0 && (finetuneSteps > 0 || MergeMethod.UsesRooting(req.Method)) ? req.FreezeD : null,
             R1Gamma = finetune.R1Gamma,
             EmaKimg = finetuneSteps > 0 ? finetune.EmaKimg : null,
             EmaRampup = finetuneSteps > 0 ? finetune.EmaRampup : null,

@@ -33,6 +33,8 @@ public sealed record MergeRequest
     [JsonPropertyName("rooting_lr")] public double? RootingLr { get; init; }
     /// <summary>Learning rate the merge fine-tuning ends at, by a cosine from <see cref="Lr"/> (null: constant).</summary>
     [JsonPropertyName("final_lr")] public double? FinalLr { get; init; }
+    /// <summary>Freeze-D: D's first blocks (nearest the image) kept fixed while fine-tuning (0: none).</summary>
+    [JsonPropertyName("freeze_d")] public int FreezeD { get; init; }
     [JsonPropertyName("gamma")] public double? Gamma { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
     [JsonPropertyName("samples_per_model")] public int SamplesPerModel { get; init; } = 4096;
@@ -49,7 +51,7 @@ public sealed record MergeRequest
     public MergeSettings ToSettings() => new()
     {
         Method = Method, Root = Root, RootingSteps = RootingSteps, MergeSteps = MergeSteps, SegmentSteps = SegmentSteps,
-        BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, FinalLr = FinalLr, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
+        BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, FinalLr = FinalLr, FreezeD = FreezeD, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
         ShardSize = ShardSize, EvalSamples = EvalSamples,
     };
 

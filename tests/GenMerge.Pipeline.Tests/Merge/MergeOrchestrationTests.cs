@@ -85,6 +85,36 @@ public class MergeOrchestrationTests
     }
 
     [Fact]
+    public async Task Freeze_d_keeps_the_roots_first_D_block_through_the_merge_and_is_reported()
+    {
+        using var t = new TinyMerge();
+        var runner = new LocalMergeRunner(t.Store, durableConnection: null);
+        var status = await runner.RunAsync("fd", t.Request(MergeMethod.Transfer) with { FreezeD = 1 });
+        Assert.True(status.State == "Completed", status.Describe());
+        var run = new RunArtifacts(t.Store, "fd");
+        var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
+        Assert.Equal(1, report.FreezeD);
+        Assert.Contains("Freeze-D: D's first 1 block fixed", await t.Store.ReadTextAsync(run.ReportMarkdown));
+        // Transfer fine-tunes the root (rings): the merged D's b16 is the root's, bit for bit; b8 trained.
+        using var root = GenMerge.Core.Checkpoints.Checkpoint.Load(t.Files[0]);
+        using var merged = GenMerge.Core.Checkpoints.Checkpoint.Load(t.Store.Locate(run.Merged));
+        var r = root.D.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+        var m = merged.D.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+        Assert.All(r.Keys.Where(k => k.StartsWith("b16.")), k => Assert.True(m[k].equal(r[k]).all().item<bool>(), k));
+        Assert.Contains(r.Keys.Where(k => k.StartsWith("b8.")), k => !m[k].equal(r[k]).all().item<bool>());
+    }
+
+    [Fact]
+    public async Task Freeze_d_beyond_Ds_blocks_fails_in_validation_before_any_shard_is_sampled()
+    {
+        using var t = new TinyMerge();
+        var status = await new LocalMergeRunner(t.Store, null).RunAsync("fd3", t.Request() with { FreezeD = 3 });
+        Assert.Equal("Failed", status.State);
+        Assert.Contains("freeze_d: 3 blocks, but a 16 px D has 2", status.Failure);
+        Assert.Empty(await t.Store.ListAsync("runs/fd3/shards/"));
+    }
+
+    [Fact]
     public async Task Resuming_a_finished_run_reuses_every_segment()
     {
         using var t = new TinyMerge();
