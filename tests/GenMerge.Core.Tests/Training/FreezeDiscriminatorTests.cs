@@ -1,6 +1,7 @@
 using GenMerge.Core.Data;
 using GenMerge.Core.Merging;
 using GenMerge.Core.Models;
+using GenMerge.Core.Tests.Models;
 using GenMerge.Core.Training;
 using static TorchSharp.torch;
 
@@ -8,9 +9,6 @@ namespace GenMerge.Core.Tests.Training;
 
 public class FreezeDiscriminatorTests
 {
-    static readonly ModelConfig Compact = new() { Family = ModelConfig.Compact, Resolution = 16, ZDim = 16, EmbedDim = 8, ChannelBase = 4, ChannelMax = 16 };
-    static readonly ModelConfig StyleGan2 = new() { Family = ModelConfig.StyleGan2, Resolution = 16, ZDim = 16, WDim = 16, EmbedDim = 8, ChannelBase = 128, ChannelMax = 16, MappingLayers = 1 };
-
     /// <summary>Largest change of each D parameter over a few training steps with <paramref name="freeze"/> blocks frozen.</summary>
     static Dictionary<string, float> MovedBy(ModelConfig config, int freeze)
     {
@@ -30,7 +28,7 @@ public class FreezeDiscriminatorTests
     [InlineData(ModelConfig.StyleGan2)]
     public void Frozen_blocks_stay_bit_identical_and_the_rest_of_D_trains(string family)
     {
-        var config = family == ModelConfig.Compact ? Compact : StyleGan2;
+        var config = TinyModels.Config(family);
         var frozen = MovedBy(config, freeze: 1);
         var b16 = frozen.Where(x => x.Key.StartsWith("b16.")).ToList();
         Assert.NotEmpty(b16);
@@ -44,7 +42,7 @@ public class FreezeDiscriminatorTests
     [Fact]
     public void Freezing_more_blocks_than_D_has_is_refused_with_the_blocks_named()
     {
-        using var model = GanModel.Create(Compact, seed: 2);
+        using var model = GanModel.Create(TinyModels.Config(ModelConfig.Compact), seed: 2);
         var data = new UnconditionalData(ProceduralDomain.Create("rings", 16, 7));
         var e = Assert.Throws<ArgumentException>(() => new GanTrainer(model, data, new TrainOptions { FreezeD = 3 }, CPU));
         Assert.Contains("freeze_d: 3 blocks, but a 16 px D has 2 before its 4x4 epilogue (b16, b8); expected 0..2", e.Message);
