@@ -6,7 +6,9 @@
 #   bash bench/merge-methods/run.sh [SOURCE...]
 # Without sources it trains DOMAINS (default "rings squares"; FAMILY (compact), RES px, SOURCE_STEPS steps,
 # CHANNEL_BASE (the family's default width unless set)) first, into bench/merge-methods/sources/ (reused by later runs).
-# A METHODS entry METHOD+freeze-dN runs METHOD with --freeze-d N (Freeze-D: D's first N blocks fixed), e.g. transfer+freeze-d1.
+# A METHODS entry may add options after '+': METHOD+freeze-dN runs METHOD with --freeze-d N (Freeze-D: D's first N
+# blocks fixed), METHOD+ada with --aug ada (adaptive augmentation of D's inputs), METHOD+fixedP with --aug fixed --aug-p P;
+# e.g. transfer+freeze-d1, cocktail+ada, cocktail+ada+freeze-d1.
 # Environment: ROOTING MERGE SAMPLES EVAL SEED METHODS ROOT (index of the root source, default 0), LR (default 0.002),
 # ROOTING_LR (default LR), FINAL_LR (cosine decay of the merge fine-tuning's lr to this; default constant), OUT (per-method folders), RESULTS (markdown), GENMERGE (a built genmerge to use instead of
 # building this checkout: lets a long run go on while the checkout is rebuilt), REUSE=1 (keep the reports of methods
@@ -47,8 +49,16 @@ for m in $METHODS; do
     WALL[$m]=$(cat "$OUT/$m.wall"); REUSED="$REUSED $m"; echo "$m: reusing $OUT/$m (${WALL[$m]} s)" >&2; continue
   fi
   start=$(date +%s)
-  FREEZE=(); [[ $m != *+freeze-d* ]] || FREEZE=(--freeze-d "${m##*+freeze-d}")
-  $G merge "${MODELS[@]}" --method "${m%%+*}" "${FREEZE[@]}" --root "$ROOT" --lr "$LR" --rooting-lr "$ROOTING_LR" "${FINAL[@]}" --rooting-steps "$ROOTING" --merge-steps "$MERGE" \
+  EXTRA=(); IFS=+ read -ra PARTS <<< "$m"
+  for x in "${PARTS[@]:1}"; do
+    case $x in
+      freeze-d*) EXTRA+=(--freeze-d "${x#freeze-d}") ;;
+      ada) EXTRA+=(--aug ada) ;;
+      fixed*) EXTRA+=(--aug fixed --aug-p "${x#fixed}") ;;
+      *) echo "run.sh: unknown option '+$x' in METHODS entry '$m'" >&2; exit 2 ;;
+    esac
+  done
+  $G merge "${MODELS[@]}" --method "${m%%+*}" "${EXTRA[@]}" --root "$ROOT" --lr "$LR" --rooting-lr "$ROOTING_LR" "${FINAL[@]}" --rooting-steps "$ROOTING" --merge-steps "$MERGE" \
      --samples "$SAMPLES" --eval-samples "$EVAL" --seed "$SEED" --out "$OUT/$m" > "$OUT/$m.log"
   WALL[$m]=$(( $(date +%s) - start )); echo "${WALL[$m]}" > "$OUT/$m.wall"; echo "$SETTINGS" > "$OUT/$m.settings"
   echo "$m: ${WALL[$m]} s" >&2

@@ -16,6 +16,15 @@ public static class CommonOptions
 
     public static Option<double?> Gamma() => new("--gamma") { Description = "R1 weight (default: 0.0002 * resolution^2 / batch, stylegan2-ada's heuristic)" };
 
+    public static Option<string?> Aug() => new Option<string?>("--aug")
+    {
+        Description = "Augment what D sees (stylegan2-ada's --aug: flips, quarter turns, shifts): noaug, ada (p adapts to D's overfitting), fixed (p = --aug-p); default noaug",
+    }.AcceptOnlyFromAmong(Core.Training.AugmentModes.All.ToArray());
+
+    public static Option<double?> AugP() => new("--aug-p") { Description = "Augmentation probability for --aug fixed, or where --aug ada starts (default 0)" };
+
+    public static Option<double?> AugTarget() => new("--aug-target") { Description = "--aug ada's target for r_t = E[sign(D(real))] (default 0.6)" };
+
     public static Option<string> Out(string description, bool required = true) => new("--out") { Description = description, Required = required };
 
     public static void Positive(this Option<int> option)

@@ -24,6 +24,9 @@ public sealed class MergeOptions
     public readonly Option<double?> RootingLr = new("--rooting-lr") { Description = "Learning rate of the rooting steps (default: --lr)" };
     public readonly Option<double?> FinalLr = new("--final-lr") { Description = "Learning rate the merge fine-tuning ends at, by a cosine decay from --lr (default: constant --lr)" };
     public readonly Option<int?> FreezeD = new("--freeze-d") { Description = "Freeze-D: keep D's first N blocks (nearest the image) fixed while fine-tuning trained weights (default 0: train all of D)" };
+    public readonly Option<string?> Aug = CommonOptions.Aug();
+    public readonly Option<double?> AugP = CommonOptions.AugP();
+    public readonly Option<double?> AugTarget = CommonOptions.AugTarget();
     public readonly Option<double?> Gamma = CommonOptions.Gamma();
     public readonly Option<long> Seed = CommonOptions.Seed();
     public readonly Option<string?> Storage = new("--storage")
@@ -32,7 +35,7 @@ public sealed class MergeOptions
     };
     public readonly Option<string> Work = new("--work") { Description = "Local working folder (store, cache)", DefaultValueFactory = _ => MergeLauncher.DefaultWorkDir };
 
-    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, FreezeD, Gamma, Samples, EvalSamples, Seed, Storage, Work };
+    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, FreezeD, Aug, AugP, AugTarget, Gamma, Samples, EvalSamples, Seed, Storage, Work };
 
     /// <summary>The request settings; unset values come from <paramref name="defaults"/>.</summary>
     public MergeRequest Settings(ParseResult p, MergeRequest defaults) => defaults with
@@ -46,6 +49,9 @@ public sealed class MergeOptions
         RootingLr = p.GetValue(RootingLr) ?? defaults.RootingLr,
         FinalLr = p.GetValue(FinalLr) ?? defaults.FinalLr,
         FreezeD = p.GetValue(FreezeD) ?? defaults.FreezeD,
+        Aug = p.GetValue(Aug) ?? defaults.Aug,
+        AugP = p.GetValue(AugP) ?? defaults.AugP,
+        AugTarget = p.GetValue(AugTarget) ?? defaults.AugTarget,
         Gamma = p.GetValue(Gamma) ?? defaults.Gamma,
         SamplesPerModel = p.GetValue(Samples) ?? defaults.SamplesPerModel,
         EvalSamples = p.GetValue(EvalSamples) ?? defaults.EvalSamples,

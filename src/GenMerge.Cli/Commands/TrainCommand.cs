@@ -25,6 +25,9 @@ public static class TrainCommand
         batch.Positive();
         var lr = new Option<double>("--lr") { Description = "Adam learning rate (G and D)", DefaultValueFactory = _ => 0.002 };
         var gamma = CommonOptions.Gamma();
+        var aug = CommonOptions.Aug();
+        var augP = CommonOptions.AugP();
+        var augTarget = CommonOptions.AugTarget();
         var snapshot = new Option<int>("--snapshot-every") { Description = "Steps between snapshots (checkpoint, optimiser state, sample grid); 0: only at the end", DefaultValueFactory = _ => 500 };
         snapshot.NonNegative();
         var channelBase = new Option<int?>("--channel-base")
@@ -36,7 +39,7 @@ public static class TrainCommand
 
         var cmd = new Command("train", "Train an unconditional source model on one domain")
         {
-            family, domain, images, resolution, steps, seed, outFile, batch, lr, gamma, snapshot, channelBase, resume,
+            family, domain, images, resolution, steps, seed, outFile, batch, lr, gamma, aug, augP, augTarget, snapshot, channelBase, resume,
         };
         cmd.Validators.Add(r =>
         {
@@ -50,6 +53,7 @@ public static class TrainCommand
             {
                 Steps = p.GetValue(steps), BatchSize = b, LrG = p.GetValue(lr), LrD = p.GetValue(lr),
                 R1Gamma = p.GetValue(gamma) ?? TrainOptions.HeuristicGamma(res, b), Seed = p.GetValue(seed),
+                Augment = p.GetValue(aug) ?? AugmentModes.NoAug, AugmentP = p.GetValue(augP) ?? 0, AdaTarget = p.GetValue(augTarget) ?? 0.6,
             }.Validate();
             var source = p.GetValue(domain) is { } d
                 ? (IImageSource)ProceduralDomain.Create(d, res, opts.Seed)

@@ -23,6 +23,12 @@ public sealed record MergeSettings
     /// <summary>Freeze-D: D's first blocks (nearest the image) kept fixed in every job that starts from trained
     /// weights (rooting and fine-tuning); 0 trains all of D. Union starts at random and refuses it.</summary>
     public int FreezeD { get; init; }
+    /// <summary>Augmentation of what D sees in every job (<see cref="AugmentModes"/>, stylegan2-ada's --aug).</summary>
+    public string Augment { get; init; } = AugmentModes.NoAug;
+    /// <summary>The fixed augmentation probability, or where adaptive augmentation starts in each job.</summary>
+    public double AugmentP { get; init; }
+    /// <summary>Adaptive augmentation's target for r_t (stylegan2-ada: 0.6).</summary>
+    public double AugmentTarget { get; init; } = 0.6;
     /// <summary>R1 weight; null: stylegan2-ada's heuristic 0.0002 * R^2 / batch.</summary>
     public double? Gamma { get; init; }
     public long Seed { get; init; } = 1;
@@ -48,6 +54,8 @@ public sealed record MergeSettings
         if (FreezeD < 0) throw new ArgumentException($"freeze_d: {FreezeD} must be >= 0");
         if (FreezeD > 0 && !MergeMethod.StartsFromTrained(Method))
             throw new ArgumentException($"freeze_d: {FreezeD}, but method '{Method}' trains D from random init: frozen blocks would stay random");
+        // The augmentation fields are checked where the trainer checks them (aug, aug_p, aug_target).
+        new TrainOptions { Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget }.Validate();
         if (Gamma is < 0) throw new ArgumentException($"gamma: {Gamma} must be >= 0");
         if (SamplesPerModel < 1) throw new ArgumentException($"samples_per_model: {SamplesPerModel} must be >= 1");
         if (ShardSize < 1) throw new ArgumentException($"shard_size: {ShardSize} must be >= 1");
@@ -70,5 +78,6 @@ public sealed record MergeSettings
         R1Gamma = Gamma ?? TrainOptions.HeuristicGamma(resolution, BatchSize),
         FinalLrFactor = !rooting && FinalLr is double f ? f / Lr : 1.0,
         FreezeD = FreezeD,
+        Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget,
     }.Resuming(rooting || MergeMethod.StartsFromTrained(Method));
 }

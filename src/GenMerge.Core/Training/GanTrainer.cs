@@ -20,7 +20,8 @@ public sealed class GanTrainer : IDisposable
     readonly Adam optG, optD;
     readonly List<TorchSharp.Modules.Parameter> trainableD;
     readonly double lrD;
-    readonly torch.Generator rng;
+    readonly torch.Generator rng, augRng;
+    readonly AdaptiveAugment augment;
     double lastLossG, lastLossD, lastR1;
 
     public GanTrainer(GanModel model, ITrainingData data, TrainOptions options, torch.Device? device = null)
@@ -47,7 +48,14 @@ public sealed class GanTrainer : IDisposable
         // The stream of latents depends on the seed and the step training starts from, so a resumed
         // run does not replay the latents of the segment before it.
         rng = new torch.Generator(unchecked((ulong)(options.Seed * 1_000_003 + model.Provenance.Steps)), torch.CPU);
+        // Augmentation draws from its own stream, so turning it on leaves the latents of every step unchanged.
+        augRng = new torch.Generator(unchecked((ulong)(options.Seed * 1_000_003 + model.Provenance.Steps + 7919)), torch.CPU);
+        augment = new AdaptiveAugment(options.Augment == AugmentModes.NoAug ? 0 : options.AugmentP,
+            options.Augment == AugmentModes.Ada ? options.AdaTarget : null, options.AdaKimg, options.BatchSize);
     }
+
+    /// <summary>The augmentation probability D's inputs get now (0 without augmentation).</summary>
+    public double AugmentP => augment.P;
 
     public GanModel Model => model;
     /// <summary>Total steps this model has been trained (carried in its provenance).</summary>
@@ -73,7 +81,11 @@ public sealed class GanTrainer : IDisposable
                 var perStep = elapsed.TotalSeconds / done;
                 progress(new TrainProgress(Step, start + steps, lastLossG, lastLossD, lastR1,
                     done * options.BatchSize / Math.Max(elapsed.TotalSeconds, 1e-9), elapsed,
-                    TimeSpan.FromSeconds(perStep * (steps - done))));
+                    TimeSpan.FromSeconds(perStep * (steps - done)))
+                {
+                    Rt = augment.Rt,
+                    AugmentP = options.Augment == AugmentModes.NoAug ? null : augment.P,
+                });
             }
         }
     }
@@ -90,7 +102,7 @@ public sealed class GanTrainer : IDisposable
             SetRequiresGrad(trainableD, false);
             var (z, c) = Latents(b);
             var fake = model.G.forward(z, c);
-            var lossG = GanLoss.Generator(model.D.forward(fake, c));
+            var lossG = GanLoss.Generator(model.D.forward(Augment(fake), c));
             optG.zero_grad();
             lossG.backward();
             optG.step();
@@ -106,8 +118,9 @@ public sealed class GanTrainer : IDisposable
             var cReal = ids is null ? null : OneHot(ids.to(device));
             bool reg = options.R1Gamma > 0 && step % options.R1Interval == 0;
             if (reg) real = real.detach().requires_grad_(true);
-            var realLogits = model.D.forward(real, cReal);
-            var lossD = GanLoss.Discriminator(model.D.forward(fake2, c2), realLogits);
+            // R1 is taken with respect to the reals before augmentation, as in stylegan2-ada.
+            var realLogits = model.D.forward(Augment(real), cReal);
+            var lossD = GanLoss.Discriminator(model.D.forward(Augment(fake2), c2), realLogits);
             lastLossD = lossD.item<float>();
             if (reg)
             {
@@ -118,6 +131,7 @@ public sealed class GanTrainer : IDisposable
             optD.zero_grad();
             lossD.backward();
             optD.step();
+            augment.Observe(realLogits, step + 1);
 
             long seen = (step + 1) * b;
             Ema.Update(model.GEma, model.G, Ema.Beta(options.EmaKimg, options.EmaRampup, b, seen));
@@ -134,6 +148,8 @@ public sealed class GanTrainer : IDisposable
         return (z, OneHot(ids));
     }
 
+    Tensor Augment(Tensor images) => augment.P > 0 ? AugmentPipe.Apply(images, augment.P, augRng) : images;
+
     Tensor OneHot(Tensor ids) => nn.functional.one_hot(ids, model.Config.CDim).to(float32);
 
     void SetLearningRates(double factor)
@@ -147,12 +163,14 @@ public sealed class GanTrainer : IDisposable
         foreach (var p in ps) p.requires_grad = value;
     }
 
-    /// <summary>Optimiser moments, so that a resumed segment continues exactly where the last stopped.</summary>
+    /// <summary>Optimiser moments and the augmentation probability, so that a resumed segment continues exactly
+    /// where the last stopped.</summary>
     public void SaveOptimizerState(Stream stream)
     {
         using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         optG.save_state_dict(w);
         optD.save_state_dict(w);
+        w.Write(augment.P);
     }
 
     public void LoadOptimizerState(Stream stream)
@@ -160,10 +178,13 @@ public sealed class GanTrainer : IDisposable
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         optG.load_state_dict(r);
         optD.load_state_dict(r);
+        // States written before augmentation existed end after D's moments: p stays where this job starts it.
+        try { var p = r.ReadDouble(); if (options.Augment != AugmentModes.NoAug) augment.Restore(p); }
+        catch (EndOfStreamException) { }
     }
 
     public void Dispose()
     {
-        optG.Dispose(); optD.Dispose(); rng.Dispose();
+        optG.Dispose(); optD.Dispose(); rng.Dispose(); augRng.Dispose();
     }
 }

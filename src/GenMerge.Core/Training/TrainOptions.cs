@@ -22,6 +22,15 @@ public sealed record TrainOptions
     public double FinalLrFactor { get; init; } = 1.0;
     /// <summary>Freeze-D: D's first blocks (nearest the image) that stay fixed; 0 trains all of D. See <see cref="FreezeDiscriminator"/>.</summary>
     public int FreezeD { get; init; }
+    /// <summary>Augmentation of what D sees (stylegan2-ada's --aug): <see cref="AugmentModes"/>.</summary>
+    public string Augment { get; init; } = AugmentModes.NoAug;
+    /// <summary>Augmentation probability: the fixed p, or where adaptive augmentation starts.</summary>
+    public double AugmentP { get; init; }
+    /// <summary>Adaptive augmentation's target for r_t = E[sign(D(real))] (stylegan2-ada: 0.6).</summary>
+    public double AdaTarget { get; init; } = 0.6;
+    /// <summary>Images over which adaptive p can move by 1. stylegan2-ada uses 500 kimg for runs of 25000 kimg;
+    /// jobs here are 20-400 kimg, so p could barely move: 100 kimg lets it reach 0.5 in ~1600 steps at batch 32.</summary>
+    public double AdaKimg { get; init; } = 100;
 
     /// <summary>The factor on the learning rates for the step that starts at <paramref name="step"/>.</summary>
     public double LrFactorAt(long step)
@@ -54,7 +63,30 @@ public sealed record TrainOptions
         if (R1Interval < 1) throw new ArgumentException($"r1_interval: {R1Interval} must be >= 1");
         if (EmaKimg < 0) throw new ArgumentException($"ema_kimg: {EmaKimg} must be >= 0");
         if (FreezeD < 0) throw new ArgumentException($"freeze_d: {FreezeD} must be >= 0");
+        AugmentModes.Validate(Augment);
+        if (!(AugmentP >= 0 && AugmentP <= 1)) throw new ArgumentException($"aug_p: {AugmentP} must lie in [0, 1]");
+        if (Augment == AugmentModes.Fixed && AugmentP == 0) throw new ArgumentException("aug_p: fixed augmentation needs a p > 0");
+        if (!(AdaTarget > 0 && AdaTarget <= 1)) throw new ArgumentException($"aug_target: {AdaTarget} must lie in (0, 1]");
+        if (!(AdaKimg > 0)) throw new ArgumentException($"ada_kimg: {AdaKimg} must be positive");
         if (!(FinalLrFactor > 0)) throw new ArgumentException($"final lr factor: {FinalLrFactor} must be positive");
         return this;
+    }
+}
+
+/// <summary>The augmentation modes, named as stylegan2-ada's --aug.</summary>
+public static class AugmentModes
+{
+    /// <summary>D sees images as they are.</summary>
+    public const string NoAug = "noaug";
+    /// <summary>p adapts to D's overfitting (r_t towards the target).</summary>
+    public const string Ada = "ada";
+    /// <summary>p stays at the given value.</summary>
+    public const string Fixed = "fixed";
+
+    public static readonly IReadOnlyList<string> All = new[] { NoAug, Ada, Fixed };
+
+    public static void Validate(string mode)
+    {
+        if (!All.Contains(mode)) throw new ArgumentException($"aug: '{mode}' is not one of {string.Join(", ", All)}");
     }
 }

@@ -19,7 +19,7 @@ public sealed record RunStatus
         if (Progress is { } p)
         {
             line += $"  stage {p.Stage}";
-            foreach (var (job, j) in p.Jobs) line += $"  [{job} {j.Step}/{j.Total} loss_G {j.LossG:F3} loss_D {j.LossD:F3}]";
+            foreach (var (job, j) in p.Jobs) line += $"  [{job} {j.Step}/{j.Total} loss_G {j.LossG:F3} loss_D {j.LossD:F3}{(j.AugmentP is double ap ? $" p {ap:F3}" : "")}]";
             if (p.EtaSeconds is { } eta && State == "Running") line += $"  ETA {TimeSpan.FromSeconds(eta):hh\\:mm\\:ss}";
         }
         if (Failure is not null) line += $"\n  reason: {Failure}";

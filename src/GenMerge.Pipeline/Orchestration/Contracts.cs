@@ -20,7 +20,8 @@ public sealed record TrainJob(
 
 public sealed record SegmentTask(TrainJob Job, int Segment);
 
-public sealed record SegmentResult(string Artifact, long Step, double LossG, double LossD, double Seconds);
+/// <summary>One finished segment; <paramref name="AugmentP"/> is D's augmentation probability at its end (null: no augmentation).</summary>
+public sealed record SegmentResult(string Artifact, long Step, double LossG, double LossD, double Seconds, double? AugmentP = null);
 
 public sealed record InitTask(string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources, IReadOnlyList<string> Rooted);
 
@@ -47,4 +48,4 @@ public sealed record MergeProgress
     public double? EtaSeconds { get; init; }
 }
 
-public sealed record JobProgress(long Step, long Total, double LossG, double LossD);
+public sealed record JobProgress(long Step, long Total, double LossG, double LossD, double? AugmentP = null);

@@ -26,7 +26,7 @@ public sealed class TrainingChains(TaskOrchestrationContext context, Action<Merg
             var r = await context.CallActivityAsync<SegmentResult>(nameof(TrainSegmentActivity), new SegmentTask(job, n), Retries.Activity);
             artifact = r.Artifact;
             seconds += r.Seconds;
-            jobs[job.Job] = new JobProgress(r.Step, job.TotalSteps, r.LossG, r.LossD);
+            jobs[job.Job] = new JobProgress(r.Step, job.TotalSteps, r.LossG, r.LossD, r.AugmentP);
             etas[job.Job] = seconds / n * (segments - n);
             onProgress(new MergeProgress
             {

@@ -35,6 +35,12 @@ public sealed record MergeRequest
     [JsonPropertyName("final_lr")] public double? FinalLr { get; init; }
     /// <summary>Freeze-D: D's first blocks (nearest the image) kept fixed while fine-tuning (0: none).</summary>
     [JsonPropertyName("freeze_d")] public int FreezeD { get; init; }
+    /// <summary>Augmentation of what D sees: "noaug", "ada" (adaptive p) or "fixed" (p = <see cref="AugP"/>).</summary>
+    [JsonPropertyName("aug")] public string Aug { get; init; } = Core.Training.AugmentModes.NoAug;
+    /// <summary>The fixed augmentation probability, or where "ada" starts.</summary>
+    [JsonPropertyName("aug_p")] public double AugP { get; init; }
+    /// <summary>"ada"'s target for r_t = E[sign(D(real))].</summary>
+    [JsonPropertyName("aug_target")] public double AugTarget { get; init; } = 0.6;
     [JsonPropertyName("gamma")] public double? Gamma { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
     [JsonPropertyName("samples_per_model")] public int SamplesPerModel { get; init; } = 4096;
@@ -51,7 +57,7 @@ public sealed record MergeRequest
     public MergeSettings ToSettings() => new()
     {
         Method = Method, Root = Root, RootingSteps = RootingSteps, MergeSteps = MergeSteps, SegmentSteps = SegmentSteps,
-        BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, FinalLr = FinalLr, FreezeD = FreezeD, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
+        BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, FinalLr = FinalLr, FreezeD = FreezeD, Augment = Aug, AugmentP = AugP, AugmentTarget = AugTarget, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
         ShardSize = ShardSize, EvalSamples = EvalSamples,
     };
 

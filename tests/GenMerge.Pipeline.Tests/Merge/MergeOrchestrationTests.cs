@@ -105,6 +105,24 @@ public class MergeOrchestrationTests
     }
 
     [Fact]
+    public async Task Augmentation_reaches_every_training_job_and_is_reported()
+    {
+        using var t = new TinyMerge();
+        var status = await new LocalMergeRunner(t.Store, null).RunAsync("aug", t.Request() with { Aug = "fixed", AugP = 0.5 });
+        Assert.True(status.State == "Completed", status.Describe());
+        var run = new RunArtifacts(t.Store, "aug");
+        var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
+        Assert.Equal("fixed p 0.5", report.Aug);
+        Assert.Contains("D augmentation fixed p 0.5", await t.Store.ReadTextAsync(run.ReportMarkdown));
+        // Every segment of the rooting and of the fine-tuning trained with D's inputs augmented at p = 0.5.
+        var segments = (await t.Store.ListAsync("runs/aug/")).Where(n => n.EndsWith(".safetensors.json")).ToList();
+        Assert.Contains(segments, n => n.Contains("/rooted/"));
+        Assert.Contains(segments, n => n.Contains("/finetune/"));
+        foreach (var s in segments)
+            Assert.Equal(0.5, (await t.Store.ReadJsonAsync<GenMerge.Pipeline.Orchestration.SegmentResult>(s)).AugmentP);
+    }
+
+    [Fact]
     public async Task Freeze_d_beyond_Ds_blocks_fails_in_validation_before_any_shard_is_sampled()
     {
         using var t = new TinyMerge();

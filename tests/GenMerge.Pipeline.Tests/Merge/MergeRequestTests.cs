@@ -23,6 +23,8 @@ public class MergeRequestTests
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"a","uri":"y"}]}""", "the name 'a' is used twice")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b"}]}""", "models[1].uri: missing")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"colour":"red"}""", "colour")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"aug":"bgc"}""", "aug: 'bgc' is not one of noaug, ada, fixed")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"aug":"ada","aug_target":1.5}""", "aug_target: 1.5 must lie in (0, 1]")]
     [InlineData("""{"models": 3""", "not valid JSON")]
     public void Bad_requests_are_refused_naming_the_field(string json, string expected)
     {
