@@ -52,7 +52,7 @@ public sealed record MergeReport
     [JsonPropertyName("final_lr")] public double? FinalLr { get; init; }
     /// <summary>Freeze-D: how many of D's first blocks stayed fixed (absent: all of D trained).</summary>
     [JsonPropertyName("freeze_d")] public int? FreezeD { get; init; }
-    /// <summary>Augmentation of what D saw: "ada (target 0.6)", "fixed p 0.2" (absent: none).</summary>
+    /// <summary>Augmentation of what D saw: "ada (target 0.6, from p 0)", "fixed p 0.2" (absent: none, or nothing trained).</summary>
     [JsonPropertyName("aug")] public string? Aug { get; init; }
     /// <summary>R1 weight actually used (the request's, else the heuristic's).</summary>
     [JsonPropertyName("r1_gamma")] public double R1Gamma { get; init; }

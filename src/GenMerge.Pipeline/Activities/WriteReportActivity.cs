@@ -101,7 +101,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             Lr = req.Lr, RootingLr = MergeMethod.UsesRooting(req.Method) ? settings.LrOf(rooting: true) : null,
             FinalLr = finetuneSteps > 0 ? req.FinalLr : null,
             FreezeD = req.FreezeD > 0 && (finetuneSteps > 0 || MergeMethod.UsesRooting(req.Method)) ? req.FreezeD : null,
-            Aug = req.Aug switch
+            Aug = finetuneSteps == 0 && !MergeMethod.UsesRooting(req.Method) ? null : req.Aug switch
             {
                 Core.Training.AugmentModes.Ada => FormattableString.Invariant($"ada (target {req.AugTarget:G3}, from p {req.AugP:G3})"),
                 Core.Training.AugmentModes.Fixed => FormattableString.Invariant($"fixed p {req.AugP:G3}"),
