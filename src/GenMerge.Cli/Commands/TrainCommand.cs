@@ -53,7 +53,7 @@ public static class TrainCommand
             {
                 Steps = p.GetValue(steps), BatchSize = b, LrG = p.GetValue(lr), LrD = p.GetValue(lr),
                 R1Gamma = p.GetValue(gamma) ?? TrainOptions.HeuristicGamma(res, b), Seed = p.GetValue(seed),
-                Augment = p.GetValue(aug) ?? AugmentModes.NoAug, AugmentP = p.GetValue(augP) ?? 0, AdaTarget = p.GetValue(augTarget) ?? 0.6,
+                Augment = p.GetValue(aug) ?? AugmentModes.NoAug, AugmentP = p.GetValue(augP) ?? 0, AdaTarget = p.GetValue(augTarget) ?? AugmentModes.DefaultTarget,
             }.Validate();
             var source = p.GetValue(domain) is { } d
                 ? (IImageSource)ProceduralDomain.Create(d, res, opts.Seed)

@@ -28,7 +28,7 @@ public sealed record MergeSettings
     /// <summary>The fixed augmentation probability, or where adaptive augmentation starts in each job.</summary>
     public double AugmentP { get; init; }
     /// <summary>Adaptive augmentation's target for r_t (stylegan2-ada: 0.6).</summary>
-    public double AugmentTarget { get; init; } = 0.6;
+    public double AugmentTarget { get; init; } = AugmentModes.DefaultTarget;
     /// <summary>R1 weight; null: stylegan2-ada's heuristic 0.0002 * R^2 / batch.</summary>
     public double? Gamma { get; init; }
     public long Seed { get; init; } = 1;

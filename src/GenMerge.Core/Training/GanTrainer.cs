@@ -54,8 +54,8 @@ public sealed class GanTrainer : IDisposable
             options.Augment == AugmentModes.Ada ? options.AdaTarget : null, options.AdaKimg, options.BatchSize);
     }
 
-    /// <summary>The augmentation probability D's inputs get now (0 without augmentation).</summary>
-    public double AugmentP => augment.P;
+    /// <summary>The augmentation probability D's inputs get now (null: this run does not augment).</summary>
+    public double? AugmentP => options.Augment == AugmentModes.NoAug ? null : augment.P;
 
     public GanModel Model => model;
     /// <summary>Total steps this model has been trained (carried in its provenance).</summary>
@@ -84,7 +84,7 @@ public sealed class GanTrainer : IDisposable
                     TimeSpan.FromSeconds(perStep * (steps - done)))
                 {
                     Rt = augment.Rt,
-                    AugmentP = options.Augment == AugmentModes.NoAug ? null : augment.P,
+                    AugmentP = AugmentP,
                 });
             }
         }
@@ -179,7 +179,7 @@ public sealed class GanTrainer : IDisposable
         optG.load_state_dict(r);
         optD.load_state_dict(r);
         // States written before augmentation existed end after D's moments: p stays where this job starts it.
-        try { var p = r.ReadDouble(); if (options.Augment != AugmentModes.NoAug) augment.Restore(p); }
+        try { var p = r.ReadDouble(); if (AugmentP is not null) augment.Restore(p); }
         catch (EndOfStreamException) { }
     }
 

@@ -27,7 +27,7 @@ public sealed record TrainOptions
     /// <summary>Augmentation probability: the fixed p, or where adaptive augmentation starts.</summary>
     public double AugmentP { get; init; }
     /// <summary>Adaptive augmentation's target for r_t = E[sign(D(real))] (stylegan2-ada: 0.6).</summary>
-    public double AdaTarget { get; init; } = 0.6;
+    public double AdaTarget { get; init; } = AugmentModes.DefaultTarget;
     /// <summary>Images over which adaptive p can move by 1. stylegan2-ada uses 500 kimg for runs of 25000 kimg;
     /// jobs here are 20-400 kimg, so p could barely move: 100 kimg lets it reach 0.5 in ~1600 steps at batch 32.</summary>
     public double AdaKimg { get; init; } = 100;
@@ -82,6 +82,9 @@ public static class AugmentModes
     public const string Ada = "ada";
     /// <summary>p stays at the given value.</summary>
     public const string Fixed = "fixed";
+
+    /// <summary>stylegan2-ada's target for r_t under "ada".</summary>
+    public const double DefaultTarget = 0.6;
 
     public static readonly IReadOnlyList<string> All = new[] { NoAug, Ada, Fixed };
 

@@ -68,7 +68,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
         await run.WriteAsync(output + ".optim", (s, _) => { trainer.SaveOptimizerState(s); return Task.CompletedTask; });
         await ModelArtifacts.SaveAsync(run, output, model);
         var result = new SegmentResult(output, model.Provenance.Steps, last?.LossG ?? double.NaN, last?.LossD ?? double.NaN, Math.Round(seconds, 3),
-            options.Augment == AugmentModes.NoAug ? null : Math.Round(trainer.AugmentP, 4));
+            trainer.AugmentP is double p ? Math.Round(p, 4) : null);
         await run.WriteJsonAsync(resultName, result);
         log.LogInformation("{Job} segment {N}: step {Step}/{Total} in {Seconds:F1} s", job.Job, task.Segment, result.Step, job.TotalSteps, seconds);
         return result;

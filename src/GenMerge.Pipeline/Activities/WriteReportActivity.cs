@@ -91,6 +91,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         var settings = req.ToSettings();
         int finetuneSteps = MergeMethod.FinetuneSteps(req.Method, task.Sources.Count, req.RootingSteps, req.MergeSteps);
         var finetune = settings.Training(finetuneSteps, src0.Config.Resolution);
+        bool trains = finetuneSteps > 0 || MergeMethod.UsesRooting(req.Method);
         var report = new MergeReport
         {
             Method = req.Method, Family = src0.Config.Family, Resolution = src0.Config.Resolution,
@@ -100,8 +101,8 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             Seed = req.Seed, EvalSamples = req.EvalSamples, Domains = domains,
             Lr = req.Lr, RootingLr = MergeMethod.UsesRooting(req.Method) ? settings.LrOf(rooting: true) : null,
             FinalLr = finetuneSteps > 0 ? req.FinalLr : null,
-            FreezeD = req.FreezeD > 0 && (finetuneSteps > 0 || MergeMethod.UsesRooting(req.Method)) ? req.FreezeD : null,
-            Aug = finetuneSteps == 0 && !MergeMethod.UsesRooting(req.Method) ? null : req.Aug switch
+            FreezeD = req.FreezeD > 0 && trains ? req.FreezeD : null,
+            Aug = !trains ? null : req.Aug switch
             {
                 Core.Training.AugmentModes.Ada => FormattableString.Invariant($"ada (target {req.AugTarget:G3}, from p {req.AugP:G3})"),
                 Core.Training.AugmentModes.Fixed => FormattableString.Invariant($"fixed p {req.AugP:G3}"),

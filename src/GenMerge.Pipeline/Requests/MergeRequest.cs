@@ -40,7 +40,7 @@ public sealed record MergeRequest
     /// <summary>The fixed augmentation probability, or where "ada" starts.</summary>
     [JsonPropertyName("aug_p")] public double AugP { get; init; }
     /// <summary>"ada"'s target for r_t = E[sign(D(real))].</summary>
-    [JsonPropertyName("aug_target")] public double AugTarget { get; init; } = 0.6;
+    [JsonPropertyName("aug_target")] public double AugTarget { get; init; } = Core.Training.AugmentModes.DefaultTarget;
     [JsonPropertyName("gamma")] public double? Gamma { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
     [JsonPropertyName("samples_per_model")] public int SamplesPerModel { get; init; } = 4096;

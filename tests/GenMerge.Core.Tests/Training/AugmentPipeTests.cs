@@ -92,7 +92,7 @@ public class AugmentPipeTests
         var opts = new TrainOptions { BatchSize = 4, R1Interval = 2, Augment = AugmentModes.Ada, AugmentP = 0.5, AdaKimg = 0.01 };
         using var model = GanModel.Create(config, seed: 2);
         var state = new MemoryStream();
-        double p;
+        double? p;
         using (var t = new GanTrainer(model, data, opts, CPU))
         {
             t.Train(4);
