@@ -68,6 +68,8 @@ public sealed record MergeReport
     /// <summary>Mean per-layer L2 distance of each non-root G to the root's G, before and after rooting.</summary>
     [JsonPropertyName("weight_distance")] public IReadOnlyDictionary<string, WeightDistanceReport>? WeightDistance { get; init; }
     [JsonPropertyName("images")] public IReadOnlyDictionary<string, string>? Images { get; init; }
+    /// <summary>Snapshot selection (select = best): which fine-tuning checkpoint was published, and why.</summary>
+    [JsonPropertyName("selection")] public SelectionReport? Selection { get; init; }
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -105,6 +107,22 @@ public sealed record MergeReport
             foreach (var (name, w) in WeightDistance)
                 sb.AppendLine(string.Format(ci, "| {0} | {1:F4} | {2:F4} |", name, w.Before, w.After));
         }
+        if (Selection is { } sel)
+        {
+            var names = Domains.Select(d => d.Name).ToList();
+            sb.AppendLine();
+            sb.AppendLine(string.Format(ci, "Published the fine-tuning checkpoint after {0} of {1} steps: the lowest worst-domain FID-R18 against held-out samples of the sources (not the evaluation reference), as a multiple of each source's own ({2}).",
+                sel.PickedStep, sel.LastStep, string.Join(", ", names.Select(n => string.Format(ci, "{0} {1:F2}", n, sel.FloorFidR18[n])))));
+            sb.AppendLine();
+            sb.AppendLine($"| step | {string.Join(" | ", names)} | worst ratio |");
+            sb.AppendLine($"|---|{string.Concat(names.Select(_ => "---|"))}---|");
+            foreach (var c in sel.Candidates)
+            {
+                var b = c.Step == sel.PickedStep ? "**" : "";
+                sb.AppendLine(string.Format(ci, "| {0}{1}{0} | {2} | {0}{3:F2}x{0} |", b, c.Step,
+                    string.Join(" | ", names.Select(n => c.FidR18[n].ToString("F2", ci))), c.WorstRatio));
+            }
+        }
         sb.AppendLine();
         sb.AppendLine("| stage | seconds |");
         sb.AppendLine("|---|---|");
@@ -117,6 +135,21 @@ public sealed record MergeReport
         return sb.ToString();
     }
 }
+
+/// <summary>Snapshot selection: every fine-tuning checkpoint's FID-R18 per domain against held-out source samples.</summary>
+public sealed record SelectionReport
+{
+    [JsonPropertyName("picked_step")] public long PickedStep { get; init; }
+    [JsonPropertyName("last_step")] public long LastStep { get; init; }
+    /// <summary>Each source's own FID-R18 against its held-out samples: what a ratio is a multiple of.</summary>
+    [JsonPropertyName("floor_fid_r18")] public required IReadOnlyDictionary<string, double> FloorFidR18 { get; init; }
+    [JsonPropertyName("candidates")] public required IReadOnlyList<SelectionCandidate> Candidates { get; init; }
+}
+
+public sealed record SelectionCandidate(
+    [property: JsonPropertyName("step")] long Step,
+    [property: JsonPropertyName("fid_r18")] IReadOnlyDictionary<string, double> FidR18,
+    [property: JsonPropertyName("worst_ratio")] double WorstRatio);
 
 public sealed record WeightDistanceReport(
     [property: JsonPropertyName("before")] double Before,

@@ -1,3 +1,4 @@
+using GenMerge.Core.Evaluation;
 using GenMerge.Core.Training;
 
 namespace GenMerge.Core.Merging;
@@ -37,6 +38,9 @@ public sealed record MergeSettings
     public int ShardSize { get; init; } = 1024;
     /// <summary>Images per domain for FID/KID (merged, source and reference each).</summary>
     public int EvalSamples { get; init; } = 500;
+    /// <summary>Which fine-tuning checkpoint is published (<see cref="SnapshotSelection"/>): the last, or the best
+    /// against held-out source samples (every segment's checkpoint scored with <see cref="EvalSamples"/> images per class).</summary>
+    public string Select { get; init; } = SnapshotSelection.Last;
 
     public MergeSettings Validate(int models)
     {
@@ -60,6 +64,7 @@ public sealed record MergeSettings
         if (SamplesPerModel < 1) throw new ArgumentException($"samples_per_model: {SamplesPerModel} must be >= 1");
         if (ShardSize < 1) throw new ArgumentException($"shard_size: {ShardSize} must be >= 1");
         if (EvalSamples < 2) throw new ArgumentException($"eval_samples: {EvalSamples} must be >= 2");
+        SnapshotSelection.Validate(Select);
         return this;
     }
 

@@ -37,4 +37,12 @@ public sealed class ActivityFunctions
     [Function(nameof(WriteReportActivity))]
     public Task<MergeRunResult> WriteReport([ActivityTrigger] ReportTask input, FunctionContext context) =>
         ActivityRunner.RunAsync<WriteReportActivity, ReportTask, MergeRunResult>(context, input);
+
+    [Function(nameof(SelectionReferenceActivity))]
+    public Task<SelectionReference> SelectionReference([ActivityTrigger] SelectionReferenceTask input, FunctionContext context) =>
+        ActivityRunner.RunAsync<SelectionReferenceActivity, SelectionReferenceTask, SelectionReference>(context, input);
+
+    [Function(nameof(ScoreSnapshotActivity))]
+    public Task<SnapshotScore> ScoreSnapshot([ActivityTrigger] ScoreSnapshotTask input, FunctionContext context) =>
+        ActivityRunner.RunAsync<ScoreSnapshotActivity, ScoreSnapshotTask, SnapshotScore>(context, input);
 }

@@ -119,11 +119,24 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
                 SourceGenerator = src0.GeneratorParameters,
             },
             TimingsS = task.TimingsS, WeightDistance = distances, Images = images,
+            Selection = task.Selection is { } sel ? SelectionOf(sel, task.Sources) : null,
         };
         await run.WriteTextAsync(run.ReportJson, report.ToJson());
         await run.WriteTextAsync(run.ReportMarkdown, report.ToMarkdown());
         await run.BuildManifestAsync();
         return new MergeRunResult(task.RunId, task.MergedArtifact, run.ReportJson, run.ReportMarkdown);
+    }
+
+    static SelectionReport SelectionOf(SelectionResult sel, IReadOnlyList<SourceInfo> sources)
+    {
+        Dictionary<string, double> PerDomain(IReadOnlyList<double> v) => sources.Select((s, c) => (s.Name, v[c])).ToDictionary(x => x.Name, x => x.Item2);
+        return new SelectionReport
+        {
+            PickedStep = sel.Candidates[sel.Picked].Step,
+            LastStep = sel.Candidates[^1].Step,
+            FloorFidR18 = PerDomain(sel.Floors),
+            Candidates = sel.Candidates.Select(c => new SelectionCandidate(c.Step, PerDomain(c.FidR18), SnapshotSelection.WorstRatio(c.FidR18, sel.Floors))).ToList(),
+        };
     }
 
     static async Task UploadGridAsync(RunArtifacts run, string name, Tensor images, int? columns)

@@ -31,10 +31,25 @@ public sealed record EvalTask(string RunId, MergeRequest Request, IReadOnlyList<
 
 public sealed record DomainEvalResult(int Class, double FidR18, double KidR18, double SourceFidR18, double SourceKidR18, string Reference);
 
+/// <summary>Held-out samples of source <paramref name="Class"/> for snapshot selection.</summary>
+public sealed record SelectionReferenceTask(string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources, int Class);
+
+/// <summary>Where the held-out features are, and the source's own FID-R18 against them.</summary>
+public sealed record SelectionReference(int Class, string FeaturesArtifact, double Floor);
+
+/// <summary>Score one fine-tuning checkpoint (after <paramref name="Step"/> steps) on every class.</summary>
+public sealed record ScoreSnapshotTask(string RunId, MergeRequest Request, IReadOnlyList<SelectionReference> References, string Artifact, long Step);
+
+/// <summary>FID-R18 of each class of one checkpoint against the held-out source samples.</summary>
+public sealed record SnapshotScore(string Artifact, long Step, IReadOnlyList<double> FidR18);
+
+/// <summary>Every scored checkpoint, the sources' floors, and the one published.</summary>
+public sealed record SelectionResult(IReadOnlyList<SnapshotScore> Candidates, IReadOnlyList<double> Floors, int Picked);
+
 public sealed record ReportTask(
     string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources, string MergedArtifact,
     InitResult Init, IReadOnlyList<DomainEvalResult> Evaluations, IReadOnlyList<string> Rooted,
-    IReadOnlyDictionary<string, double> TimingsS);
+    IReadOnlyDictionary<string, double> TimingsS, SelectionResult? Selection = null);
 
 /// <summary>Output of a finished merge: where to find its results.</summary>
 public sealed record MergeRunResult(string RunId, string MergedArtifact, string ReportArtifact, string ReportMarkdownArtifact);

@@ -1,3 +1,4 @@
+using GenMerge.Core.Evaluation;
 using GenMerge.Core.Merging;
 using GenMerge.Pipeline.Activities;
 using Microsoft.DurableTask;
@@ -55,7 +56,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         if (MergeMethod.UsesRooting(req.Method) && req.RootingSteps > 0)
         {
             Status(progress with { Stage = "rooting" });
-            var rootTasks = new Dictionary<int, Task<string>>();
+            var rootTasks = new Dictionary<int, Task<IReadOnlyList<SegmentResult>>>();
             for (int m = 0; m < sources.Count; m++)
             {
                 if (m == req.Root) continue;
@@ -64,7 +65,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
                 rootTasks[m] = chains.RunAsync(job);
             }
             await Task.WhenAll(rootTasks.Values);
-            foreach (var (m, t) in rootTasks) rooted[m] = t.Result;
+            foreach (var (m, t) in rootTasks) rooted[m] = t.Result[^1].Artifact;
             Lap("rooting");
         }
 
@@ -75,14 +76,26 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
 
         var finetuneSteps = MergeMethod.FinetuneSteps(req.Method, sources.Count, req.RootingSteps, req.MergeSteps);
         var last = init.Artifact;
+        IReadOnlyList<SegmentResult> segments = [];
         if (finetuneSteps > 0)
         {
             Status(progress with { Stage = "finetune" });
             var job = new TrainJob(input.RunId, req, "finetune", init.Artifact, shardsPerClass, finetuneSteps);
-            last = await chains.RunAsync(job);
+            segments = await chains.RunAsync(job);
+            last = segments[^1].Artifact;
+        }
+        SelectionResult? selection = null;
+        if (req.Select == SnapshotSelection.Best && segments.Count > 1)
+        {
+            Lap("finetune");
+            Status(progress with { Stage = "select" });
+            selection = await SelectAsync(context, input, sources, segments);
+            var picked = selection.Candidates[selection.Picked];
+            log.LogInformation("run {RunId}: publishing the fine-tuning checkpoint after {Step} steps of {Total}", input.RunId, picked.Step, segments[^1].Step);
+            last = picked.Artifact;
         }
         var merged = await context.CallActivityAsync<string>(nameof(PublishMergedActivity), new PublishTask(input.RunId, last), retry);
-        Lap("finetune");
+        Lap(selection is null ? "finetune" : "select");
 
         Status(progress with { Stage = "eval" });
         var evals = await Task.WhenAll(Enumerable.Range(0, sources.Count).Select(c =>
@@ -92,9 +105,23 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
 
         Status(progress with { Stage = "report" });
         var result = await context.CallActivityAsync<MergeRunResult>(nameof(WriteReportActivity),
-            new ReportTask(input.RunId, req, sources, merged, init, evals, rooted, timings), retry);
+            new ReportTask(input.RunId, req, sources, merged, init, evals, rooted, timings, selection), retry);
         Status(progress with { Stage = "done" });
         log.LogInformation("run {RunId}: done, report at {Report}", input.RunId, result.ReportArtifact);
         return result;
+    }
+
+    /// <summary>Scores every fine-tuning checkpoint against held-out source samples; fan-out per checkpoint.</summary>
+    static async Task<SelectionResult> SelectAsync(TaskOrchestrationContext context, MergeRunInput input,
+                                                   IReadOnlyList<SourceInfo> sources, IReadOnlyList<SegmentResult> segments)
+    {
+        var references = await Task.WhenAll(Enumerable.Range(0, sources.Count).Select(c =>
+            context.CallActivityAsync<SelectionReference>(nameof(SelectionReferenceActivity),
+                new SelectionReferenceTask(input.RunId, input.Request, sources, c), Retries.Activity)));
+        var scores = await Task.WhenAll(segments.Select(s =>
+            context.CallActivityAsync<SnapshotScore>(nameof(ScoreSnapshotActivity),
+                new ScoreSnapshotTask(input.RunId, input.Request, references, s.Artifact, s.Step), Retries.Activity)));
+        var floors = references.OrderBy(r => r.Class).Select(r => r.Floor).ToList();
+        return new SelectionResult(scores, floors, SnapshotSelection.Pick(scores.Select(s => s.FidR18).ToList(), floors));
     }
 }

@@ -13,18 +13,18 @@ public sealed class TrainingChains(TaskOrchestrationContext context, Action<Merg
     readonly Dictionary<string, JobProgress> jobs = new();
     readonly Dictionary<string, double> etas = new();
 
-    /// <summary>Runs a job to its last segment and returns that checkpoint's artifact name.</summary>
-    public async Task<string> RunAsync(TrainJob job)
+    /// <summary>Runs a job to its last segment; returns every segment's result, the last one's checkpoint last.</summary>
+    public async Task<IReadOnlyList<SegmentResult>> RunAsync(TrainJob job)
     {
         int per = job.Request.SegmentSteps;
         int segments = (job.TotalSteps + per - 1) / per;
-        string artifact = job.InitArtifact;
+        var results = new List<SegmentResult>();
         double seconds = 0;
         jobs[job.Job] = new JobProgress(0, job.TotalSteps, 0, 0);
         for (int n = 1; n <= segments; n++)
         {
             var r = await context.CallActivityAsync<SegmentResult>(nameof(TrainSegmentActivity), new SegmentTask(job, n), Retries.Activity);
-            artifact = r.Artifact;
+            results.Add(r);
             seconds += r.Seconds;
             jobs[job.Job] = new JobProgress(r.Step, job.TotalSteps, r.LossG, r.LossD, r.AugmentP);
             etas[job.Job] = seconds / n * (segments - n);
@@ -34,6 +34,6 @@ public sealed class TrainingChains(TaskOrchestrationContext context, Action<Merg
                 EtaSeconds = Math.Round(etas.Values.Max(), 1),
             });
         }
-        return artifact;
+        return results;
     }
 }

@@ -46,6 +46,8 @@ public sealed record MergeRequest
     [JsonPropertyName("samples_per_model")] public int SamplesPerModel { get; init; } = 4096;
     [JsonPropertyName("shard_size")] public int ShardSize { get; init; } = 1024;
     [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; } = 500;
+    /// <summary>Fine-tuning checkpoint to publish: "last", or "best" by FID-R18 against held-out source samples.</summary>
+    [JsonPropertyName("select")] public string Select { get; init; } = Core.Evaluation.SnapshotSelection.Last;
 
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -58,7 +60,7 @@ public sealed record MergeRequest
     {
         Method = Method, Root = Root, RootingSteps = RootingSteps, MergeSteps = MergeSteps, SegmentSteps = SegmentSteps,
         BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, FinalLr = FinalLr, FreezeD = FreezeD, Augment = Aug, AugmentP = AugP, AugmentTarget = AugTarget, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
-        ShardSize = ShardSize, EvalSamples = EvalSamples,
+        ShardSize = ShardSize, EvalSamples = EvalSamples, Select = Select,
     };
 
     /// <summary>Checks every field without touching any model; throws <see cref="RequestException"/> naming the field.</summary>

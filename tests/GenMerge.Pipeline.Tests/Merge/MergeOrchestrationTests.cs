@@ -28,6 +28,7 @@ public class MergeOrchestrationTests
         // The training settings the numbers came from: the request's lr, the heuristic R1 weight (16 px, batch 8).
         Assert.Equal(0.0015, report.Lr);
         Assert.Null(report.FinalLr); // constant unless asked
+        Assert.Null(report.Selection); // the last checkpoint unless asked
         Assert.Equal(0.0002 * 16 * 16 / 8, report.R1Gamma, 12);
         // G_ema: union starts at random (stylegan2-ada's ramp-up); the others from trained weights (a sixth of the job).
         bool union = method == MergeMethod.Union;
@@ -120,6 +121,35 @@ public class MergeOrchestrationTests
         Assert.Contains(segments, n => n.Contains("/finetune/"));
         foreach (var s in segments)
             Assert.Equal(0.5, (await t.Store.ReadJsonAsync<GenMerge.Pipeline.Orchestration.SegmentResult>(s)).AugmentP);
+    }
+
+    [Fact]
+    public async Task Best_selection_scores_every_fine_tuning_checkpoint_and_publishes_the_picked_one()
+    {
+        using var t = new TinyMerge();
+        var status = await new LocalMergeRunner(t.Store, null).RunAsync("sel", t.Request() with { Select = "best", MergeSteps = 5 });
+        Assert.True(status.State == "Completed", status.Describe());
+        var run = new RunArtifacts(t.Store, "sel");
+        var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
+        var sel = report.Selection!;
+        // Segments of 2 steps: checkpoints after 2, 4 and 5 steps, each scored on both domains.
+        Assert.Equal(new long[] { 2, 4, 5 }, sel.Candidates.Select(c => c.Step));
+        Assert.Equal(5, sel.LastStep);
+        Assert.Equal(new[] { "rings", "squares" }, sel.FloorFidR18.Keys.Order());
+        Assert.All(sel.Candidates, c =>
+        {
+            Assert.All(c.FidR18.Values, f => Assert.True(double.IsFinite(f) && f >= 0, $"fid {f}"));
+            Assert.Equal(c.FidR18.Max(kv => kv.Value / sel.FloorFidR18[kv.Key]), c.WorstRatio, 9);
+        });
+        var picked = sel.Candidates.Last(c => c.WorstRatio == sel.Candidates.Min(x => x.WorstRatio));
+        Assert.Equal(picked.Step, sel.PickedStep);
+        // What was published (and evaluated) is that checkpoint, byte for byte.
+        var segment = run.At($"finetune/seg-{(picked.Step + 1) / 2:D3}.safetensors");
+        Assert.Equal(File.ReadAllBytes(t.Store.Locate(segment)), File.ReadAllBytes(t.Store.Locate(run.Merged)));
+        Assert.True(report.TimingsS.ContainsKey("select"));
+        var markdown = await t.Store.ReadTextAsync(run.ReportMarkdown);
+        Assert.Contains($"Published the fine-tuning checkpoint after {picked.Step} of 5 steps", markdown);
+        Assert.Contains($"| **{picked.Step}** |", markdown);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public class MergeRequestTests
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b"}]}""", "models[1].uri: missing")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"colour":"red"}""", "colour")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"aug":"bgc"}""", "aug: 'bgc' is not one of noaug, ada, fixed")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"select":"first"}""", "select: 'first' is not one of last, best")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"aug":"ada","aug_target":1.5}""", "aug_target: 1.5 must lie in (0, 1]")]
     [InlineData("""{"models": 3""", "not valid JSON")]
     public void Bad_requests_are_refused_naming_the_field(string json, string expected)
