@@ -89,7 +89,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         {
             Lap("finetune");
             Status(progress with { Stage = "select" });
-            selection = await SelectAsync(context, input, sources, segments);
+            selection = await SelectAsync(context, input, sources, segments, stage => Status(progress with { Stage = stage }));
             var picked = selection.Candidates[selection.Picked];
             log.LogInformation("run {RunId}: publishing the fine-tuning checkpoint after {Step} steps of {Total}", input.RunId, picked.Step, segments[^1].Step);
             last = picked.Artifact;
@@ -111,16 +111,24 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         return result;
     }
 
-    /// <summary>Scores every fine-tuning checkpoint against held-out source samples; fan-out per checkpoint.</summary>
+    /// <summary>Scores every fine-tuning checkpoint against held-out source samples; fan-out per checkpoint,
+    /// collected in order so the status can count them (awaiting scheduled tasks in a fixed order replays the same).</summary>
     static async Task<SelectionResult> SelectAsync(TaskOrchestrationContext context, MergeRunInput input,
-                                                   IReadOnlyList<SourceInfo> sources, IReadOnlyList<SegmentResult> segments)
+                                                   IReadOnlyList<SourceInfo> sources, IReadOnlyList<SegmentResult> segments,
+                                                   Action<string> onStage)
     {
         var references = await Task.WhenAll(Enumerable.Range(0, sources.Count).Select(c =>
             context.CallActivityAsync<SelectionReference>(nameof(SelectionReferenceActivity),
                 new SelectionReferenceTask(input.RunId, input.Request, sources, c), Retries.Activity)));
-        var scores = await Task.WhenAll(segments.Select(s =>
+        var pending = segments.Select(s =>
             context.CallActivityAsync<SnapshotScore>(nameof(ScoreSnapshotActivity),
-                new ScoreSnapshotTask(input.RunId, input.Request, references, s.Artifact, s.Step), Retries.Activity)));
+                new ScoreSnapshotTask(input.RunId, input.Request, references, s.Artifact, s.Step), Retries.Activity)).ToList();
+        var scores = new List<SnapshotScore>();
+        foreach (var t in pending)
+        {
+            scores.Add(await t);
+            onStage($"select {scores.Count}/{pending.Count}");
+        }
         var floors = references.OrderBy(r => r.Class).Select(r => r.Floor).ToList();
         return new SelectionResult(scores, floors, SnapshotSelection.Pick(scores.Select(s => s.FidR18).ToList(), floors));
     }
