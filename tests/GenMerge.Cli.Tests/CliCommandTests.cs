@@ -95,6 +95,7 @@ public class CliCommandTests : IClassFixture<CliCommandTests.TrainedModel>
     [InlineData("merge --model MODEL --model MODEL --name a --name b --aug fixed --out o", "aug_p: fixed augmentation needs a p > 0")]
     [InlineData("train --domain rings --resolution 16 --steps 1 --aug ada --aug-p 2 --out x.safetensors", "aug_p: 2 must lie in [0, 1]")]
     [InlineData("merge --model MODEL --model MODEL --name a --name b --select bestest --out o", "'bestest'")]
+    [InlineData("merge --model MODEL --model MODEL --name a --name b --method average --select best --out o", "select: 'best' picks among the fine-tuning's checkpoints")]
     [InlineData("sample --model MODEL --class 0 --mix 1 --out m.png", "style mixing needs a stylegan2 generator")]
     [InlineData("sample --model MODEL --mix 1 --out m.png", "--mix: also give --class")]
     public void User_errors_exit_non_zero_with_a_reason_on_stderr(string args, string expected)

@@ -65,6 +65,12 @@ public sealed record MergeSettings
         if (ShardSize < 1) throw new ArgumentException($"shard_size: {ShardSize} must be >= 1");
         if (EvalSamples < 2) throw new ArgumentException($"eval_samples: {EvalSamples} must be >= 2");
         SnapshotSelection.Validate(Select);
+        // Refused up front rather than silently publishing the only model there is.
+        var finetune = MergeMethod.FinetuneSteps(Method, models, RootingSteps, MergeSteps);
+        if (Select == SnapshotSelection.Best && finetune <= SegmentSteps)
+            throw new ArgumentException($"select: 'best' picks among the fine-tuning's checkpoints (one per {SegmentSteps} steps), " +
+                $"but method '{Method}' fine-tunes {finetune} steps here: {(finetune == 0 ? "none" : "one")} to choose from; use select 'last'" +
+                (finetune == 0 ? "" : $" or more than {SegmentSteps} fine-tuning steps"));
         return this;
     }
 

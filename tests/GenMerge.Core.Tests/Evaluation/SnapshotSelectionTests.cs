@@ -35,6 +35,13 @@ public class SnapshotSelectionTests(ResNet18Fixture fx)
             Assert.Throws<ArgumentException>(() => SnapshotSelection.Validate("bestest")).Message);
         Assert.Contains("select: 'bestest'",
             Assert.Throws<ArgumentException>(() => new MergeSettings { Select = "bestest" }.Validate(2)).Message);
+        // Nothing to choose: average trains nothing; one segment leaves one checkpoint.
+        Assert.Contains("method 'average' fine-tunes 0 steps here: none to choose from",
+            Assert.Throws<ArgumentException>(() => new MergeSettings { Select = "best", Method = "average" }.Validate(2)).Message);
+        Assert.Contains("fine-tunes 200 steps here: one to choose from",
+            Assert.Throws<ArgumentException>(() => new MergeSettings { Select = "best", MergeSteps = 200 }.Validate(2)).Message);
+        new MergeSettings { Select = "best", MergeSteps = 201 }.Validate(2);
+        new MergeSettings { Select = "best", Method = "transfer", RootingSteps = 200, MergeSteps = 1 }.Validate(2);
         Assert.Contains("3 scores for 2 domains",
             Assert.Throws<ArgumentException>(() => SnapshotSelection.WorstRatio([1, 2, 3], [1, 2])).Message);
         Assert.Contains("no candidates", Assert.Throws<ArgumentException>(() => SnapshotSelection.Pick([], [1.0])).Message);
