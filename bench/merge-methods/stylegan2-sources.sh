@@ -3,13 +3,15 @@
 # rings trained 3000 steps (as run.sh trains it), squares trained 3000 steps and then resumed to 6000, 9000 and
 # 12000 (a resumed run draws other latents than one long run, so this chain, not `--steps 12000`, is what made
 # them); each squares stage (3000 included) is scored against its domain (FID-R18, 200 images) into sources/*.eval.json.
-#   GENMERGE=path/to/genmerge bash bench/merge-methods/stylegan2-sources.sh
+# RES=32 makes the same chain at 32 px (the section "stylegan2 at 32 px" of the README).
+#   [RES=16|32] GENMERGE=path/to/genmerge bash bench/merge-methods/stylegan2-sources.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 G=${GENMERGE:-src/GenMerge.Cli/bin/Release/net10.0/genmerge}
 S=bench/merge-methods/sources; mkdir -p "$S"
-COMMON=(--family stylegan2 --resolution 16 --seed 1 --channel-base 512 --snapshot-every 0)
-name() { echo "$S/stylegan2-cb512-$1-16px-$2steps-seed1.safetensors"; }
+RES=${RES:-16}
+COMMON=(--family stylegan2 --resolution $RES --seed 1 --channel-base 512 --snapshot-every 0)
+name() { echo "$S/stylegan2-cb512-$1-${RES}px-$2steps-seed1.safetensors"; }
 [ -f "$(name rings 3000)" ] || $G train "${COMMON[@]}" --domain rings --steps 3000 --out "$(name rings 3000)"
 [ -f "$(name squares 3000)" ] || $G train "${COMMON[@]}" --domain squares --steps 3000 --out "$(name squares 3000)"
 prev=$(name squares 3000)
