@@ -8,8 +8,8 @@
 # CHANNEL_BASE (the family's default width unless set)) first, into bench/merge-methods/sources/ (reused by later runs).
 # A METHODS entry may add options after '+': METHOD+freeze-dN runs METHOD with --freeze-d N (Freeze-D: D's first N
 # blocks fixed), METHOD+ada with --aug ada (adaptive augmentation of D's inputs), METHOD+fixedP with --aug fixed --aug-p P,
-# METHOD+best with --select best (publish the fine-tuning checkpoint closest to held-out source samples);
-# e.g. transfer+freeze-d1, cocktail+ada, cocktail+ada+best.
+# METHOD+best with --select best (publish the fine-tuning checkpoint closest to held-out source samples),
+# METHOD+bgc with --aug-pipe bgc (geometric and colour transforms too); e.g. transfer+freeze-d1, cocktail+ada, cocktail+ada+best+bgc.
 # Environment: ROOTING MERGE SAMPLES EVAL SEED METHODS ROOT (index of the root source, default 0), LR (default 0.002),
 # ROOTING_LR (default LR), FINAL_LR (cosine decay of the merge fine-tuning's lr to this; default constant), OUT (per-method folders), RESULTS (markdown), GENMERGE (a built genmerge to use instead of
 # building this checkout: lets a long run go on while the checkout is rebuilt), REUSE=1 (keep the reports of methods
@@ -57,6 +57,7 @@ for m in $METHODS; do
       ada) EXTRA+=(--aug ada) ;;
       fixed*) EXTRA+=(--aug fixed --aug-p "${x#fixed}") ;;
       best) EXTRA+=(--select best) ;;
+      bgc) EXTRA+=(--aug-pipe bgc) ;;
       *) echo "run.sh: unknown option '+$x' in METHODS entry '$m'" >&2; exit 2 ;;
     esac
   done

@@ -5,6 +5,7 @@ var root = new RootCommand("genmerge: merge pretrained GANs into one class-condi
 {
     TrainCommand.Create(),
     SampleCommand.Create(),
+    AugmentCommand.Create(),
     EvalCommand.Create(),
     InfoCommand.Create(),
     MergeCommand.Create(),

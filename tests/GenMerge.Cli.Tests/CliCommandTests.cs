@@ -77,7 +77,30 @@ public class CliCommandTests : IClassFixture<CliCommandTests.TrainedModel>
         Assert.Equal(0x89, File.ReadAllBytes(m.Cli.PathOf("s.png"))[0]);
     }
 
+    [Fact]
+    public void Augment_writes_the_images_over_their_augmented_copies()
+    {
+        // 3 images of 16 px upscaled 6x, 1 + 2 rows, 2 px padding: 3 * 96 + 4 * 2 = 296 square.
+        var r = m.Cli.Run("augment", "--domain", "rings", "--resolution", "16", "--aug-pipe", "bgc", "--p", "1", "--n", "3", "--rows", "2",
+            "--out", m.Cli.PathOf("aug.png"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var grid = SkiaSharp.SKBitmap.Decode(m.Cli.PathOf("aug.png"));
+        Assert.Equal((296, 296), (grid.Width, grid.Height));
+        // Each tile's centre pixel: at p = 1 the copies differ from the image above them; at p = 0 they are equal.
+        SkiaSharp.SKColor Centre(SkiaSharp.SKBitmap g, int row, int col) => g.GetPixel(2 + col * 98 + 48, 2 + row * 98 + 48);
+        Assert.Contains(Enumerable.Range(0, 3), c => Centre(grid, 1, c) != Centre(grid, 0, c) || Centre(grid, 2, c) != Centre(grid, 0, c));
+        r = m.Cli.Run("augment", "--domain", "rings", "--resolution", "16", "--aug-pipe", "bgc", "--p", "0", "--n", "3", "--rows", "2",
+            "--out", m.Cli.PathOf("aug0.png"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var same = SkiaSharp.SKBitmap.Decode(m.Cli.PathOf("aug0.png"));
+        for (int y = 0; y < 98; y++)
+            for (int x = 0; x < 296; x++)
+                Assert.Equal(same.GetPixel(x, y), same.GetPixel(x, y + 2 * 98));
+    }
+
     [Theory]
+    [InlineData("augment --domain rings --p 2 --out a.png", "--p: 2 must lie in [0, 1]")]
+    [InlineData("augment --domain rings --aug-pipe bg --out a.png", "bg")]
     [InlineData("train --domain circles --resolution 16 --steps 1 --out x.safetensors", "circles")]
     [InlineData("train --resolution 16 --steps 1 --out x.safetensors", "exactly one of --domain NAME or --images DIR")]
     [InlineData("train --domain rings --resolution 12 --steps 1 --out x.safetensors", "resolution: 12 is not a power of two")]
@@ -119,7 +142,7 @@ public class CliCommandTests : IClassFixture<CliCommandTests.TrainedModel>
     public void Help_lists_every_command()
     {
         var r = m.Cli.Run("--help");
-        foreach (var c in new[] { "train", "sample", "eval", "info", "merge", "status", "resume", "demo" })
+        foreach (var c in new[] { "train", "sample", "augment", "eval", "info", "merge", "status", "resume", "demo" })
             Assert.Contains(c, r.Stdout);
     }
 }

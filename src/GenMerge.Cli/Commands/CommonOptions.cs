@@ -23,6 +23,11 @@ public static class CommonOptions
 
     public static Option<double?> AugP() => new("--aug-p") { Description = "Augmentation probability for --aug fixed, or where --aug ada starts (default 0)" };
 
+    public static Option<string?> AugPipe() => new Option<string?>("--aug-pipe")
+    {
+        Description = "Transforms --aug draws from (stylegan2-ada's --augpipe): blit (flips, quarter turns, shifts), bgc (+ scale, rotation, fractional shift, brightness, contrast, luma flip, hue, saturation); default blit",
+    }.AcceptOnlyFromAmong(Core.Training.AugmentPipes.All.ToArray());
+
     public static Option<double?> AugTarget() => new("--aug-target") { Description = "--aug ada's target for r_t = E[sign(D(real))] (default 0.6)" };
 
     public static Option<string> Out(string description, bool required = true) => new("--out") { Description = description, Required = required };

@@ -27,6 +27,7 @@ public sealed class MergeOptions
     public readonly Option<string?> Aug = CommonOptions.Aug();
     public readonly Option<double?> AugP = CommonOptions.AugP();
     public readonly Option<double?> AugTarget = CommonOptions.AugTarget();
+    public readonly Option<string?> AugPipe = CommonOptions.AugPipe();
     public readonly Option<string?> Select = new Option<string?>("--select")
     {
         Description = "Fine-tuning checkpoint to publish: last, or best (every segment's checkpoint scored by FID-R18 against held-out samples of the sources; never the evaluation reference); default last",
@@ -39,7 +40,7 @@ public sealed class MergeOptions
     };
     public readonly Option<string> Work = new("--work") { Description = "Local working folder (store, cache)", DefaultValueFactory = _ => MergeLauncher.DefaultWorkDir };
 
-    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, FreezeD, Aug, AugP, AugTarget, Select, Gamma, Samples, EvalSamples, Seed, Storage, Work };
+    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Samples, EvalSamples, Seed, Storage, Work };
 
     /// <summary>The request settings; unset values come from <paramref name="defaults"/>.</summary>
     public MergeRequest Settings(ParseResult p, MergeRequest defaults) => defaults with
@@ -56,6 +57,7 @@ public sealed class MergeOptions
         Aug = p.GetValue(Aug) ?? defaults.Aug,
         AugP = p.GetValue(AugP) ?? defaults.AugP,
         AugTarget = p.GetValue(AugTarget) ?? defaults.AugTarget,
+        AugPipe = p.GetValue(AugPipe) ?? defaults.AugPipe,
         Select = p.GetValue(Select) ?? defaults.Select,
         Gamma = p.GetValue(Gamma) ?? defaults.Gamma,
         SamplesPerModel = p.GetValue(Samples) ?? defaults.SamplesPerModel,

@@ -14,8 +14,7 @@ public static class TrainCommand
     {
         var family = new Option<string>("--family") { Description = "Model family", DefaultValueFactory = _ => ModelConfig.Compact }
             .AcceptOnlyFromAmong(ModelConfig.Compact, ModelConfig.StyleGan2);
-        var domain = new Option<string?>("--domain") { Description = $"Built-in procedural domain ({string.Join(", ", ProceduralDomain.Names)})" };
-        var images = new Option<DirectoryInfo?>("--images") { Description = "Folder of PNG/JPEG training images" };
+        var source = new ImageSourceOptions();
         var resolution = new Option<int>("--resolution") { Description = "Image size in pixels (power of two)", DefaultValueFactory = _ => 32 };
         var steps = new Option<int>("--steps") { Description = "Total training steps", DefaultValueFactory = _ => TrainDefaults.Steps };
         steps.NonNegative();
@@ -28,6 +27,7 @@ public static class TrainCommand
         var aug = CommonOptions.Aug();
         var augP = CommonOptions.AugP();
         var augTarget = CommonOptions.AugTarget();
+        var augPipe = CommonOptions.AugPipe();
         var snapshot = new Option<int>("--snapshot-every") { Description = "Steps between snapshots (checkpoint, optimiser state, sample grid); 0: only at the end", DefaultValueFactory = _ => 500 };
         snapshot.NonNegative();
         var channelBase = new Option<int?>("--channel-base")
@@ -39,13 +39,9 @@ public static class TrainCommand
 
         var cmd = new Command("train", "Train an unconditional source model on one domain")
         {
-            family, domain, images, resolution, steps, seed, outFile, batch, lr, gamma, aug, augP, augTarget, snapshot, channelBase, resume,
+            family, resolution, steps, seed, outFile, batch, lr, gamma, aug, augP, augTarget, augPipe, snapshot, channelBase, resume,
         };
-        cmd.Validators.Add(r =>
-        {
-            bool hasDomain = r.GetValue(domain) is not null, hasImages = r.GetValue(images) is not null;
-            if (hasDomain == hasImages) r.AddError("give exactly one of --domain NAME or --images DIR");
-        });
+        source.AddTo(cmd);
         cmd.SetAction(p => CliErrors.Guard(() =>
         {
             int res = p.GetValue(resolution), b = p.GetValue(batch);
@@ -54,11 +50,9 @@ public static class TrainCommand
                 Steps = p.GetValue(steps), BatchSize = b, LrG = p.GetValue(lr), LrD = p.GetValue(lr),
                 R1Gamma = p.GetValue(gamma) ?? TrainOptions.HeuristicGamma(res, b), Seed = p.GetValue(seed),
                 Augment = p.GetValue(aug) ?? AugmentModes.NoAug, AugmentP = p.GetValue(augP) ?? 0, AdaTarget = p.GetValue(augTarget) ?? AugmentModes.DefaultTarget,
+                AugmentPipe = p.GetValue(augPipe) ?? AugmentPipes.Blit,
             }.Validate();
-            var source = p.GetValue(domain) is { } d
-                ? (IImageSource)ProceduralDomain.Create(d, res, opts.Seed)
-                : new ImageFolderSource(p.GetValue(images)!.FullName, res, opts.Seed,
-                    onSkipped: w => System.Console.Error.WriteLine($"warning: skipped {w.File}: {w.Reason}"));
+            var images = source.Create(p, res, opts.Seed);
             var outPath = p.GetValue(outFile)!;
             GanModel model;
             if (p.GetValue(resume) is { } from)
@@ -78,12 +72,12 @@ public static class TrainCommand
             }
             using (model)
             {
-                model.Provenance = model.Provenance with { Kind = "train", Seed = opts.Seed, Data = source.Name };
+                model.Provenance = model.Provenance with { Kind = "train", Seed = opts.Seed, Data = images.Name };
                 var output = new TrainRunOutput(outPath, p.GetValue(snapshot));
                 if (p.GetValue(resume) is { } r2 && Path.GetFullPath(r2.FullName) != Path.GetFullPath(outPath) && File.Exists(r2.FullName + ".optim"))
                     File.Copy(r2.FullName + ".optim", output.OptimizerPath, overwrite: true);
-                ProgressView.Run($"train {model.Config.Family} on {source.Name}", opts.Steps, report =>
-                    TrainingRun.Run(model, new UnconditionalData(source), opts, output,
+                ProgressView.Run($"train {model.Config.Family} on {images.Name}", opts.Steps, report =>
+                    TrainingRun.Run(model, new UnconditionalData(images), opts, output,
                         pr => report(pr.Step, pr.Describe()), resumeOptimizer: p.GetValue(resume) is not null));
                 System.Console.WriteLine($"wrote {outPath} (step {model.Provenance.Steps}); samples in {output.GridDir}");
             }

@@ -30,6 +30,8 @@ public sealed record MergeSettings
     public double AugmentP { get; init; }
     /// <summary>Adaptive augmentation's target for r_t (stylegan2-ada: 0.6).</summary>
     public double AugmentTarget { get; init; } = AugmentModes.DefaultTarget;
+    /// <summary>Which transforms augmentation draws from (<see cref="AugmentPipes"/>, stylegan2-ada's --augpipe).</summary>
+    public string AugmentPipe { get; init; } = AugmentPipes.Blit;
     /// <summary>R1 weight; null: stylegan2-ada's heuristic 0.0002 * R^2 / batch.</summary>
     public double? Gamma { get; init; }
     public long Seed { get; init; } = 1;
@@ -58,8 +60,8 @@ public sealed record MergeSettings
         if (FreezeD < 0) throw new ArgumentException($"freeze_d: {FreezeD} must be >= 0");
         if (FreezeD > 0 && !MergeMethod.StartsFromTrained(Method))
             throw new ArgumentException($"freeze_d: {FreezeD}, but method '{Method}' trains D from random init: frozen blocks would stay random");
-        // The augmentation fields are checked where the trainer checks them (aug, aug_p, aug_target).
-        new TrainOptions { Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget }.Validate();
+        // The augmentation fields are checked where the trainer checks them (aug, aug_p, aug_target, aug_pipe).
+        new TrainOptions { Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget, AugmentPipe = AugmentPipe }.Validate();
         if (Gamma is < 0) throw new ArgumentException($"gamma: {Gamma} must be >= 0");
         if (SamplesPerModel < 1) throw new ArgumentException($"samples_per_model: {SamplesPerModel} must be >= 1");
         if (ShardSize < 1) throw new ArgumentException($"shard_size: {ShardSize} must be >= 1");
@@ -89,6 +91,6 @@ public sealed record MergeSettings
         R1Gamma = Gamma ?? TrainOptions.HeuristicGamma(resolution, BatchSize),
         FinalLrFactor = !rooting && FinalLr is double f ? f / Lr : 1.0,
         FreezeD = FreezeD,
-        Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget,
+        Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget, AugmentPipe = AugmentPipe,
     }.Resuming(rooting || MergeMethod.StartsFromTrained(Method));
 }

@@ -148,7 +148,7 @@ public sealed class GanTrainer : IDisposable
         return (z, OneHot(ids));
     }
 
-    Tensor Augment(Tensor images) => augment.P > 0 ? AugmentPipe.Apply(images, augment.P, augRng) : images;
+    Tensor Augment(Tensor images) => augment.P > 0 ? AugmentPipe.Apply(images, augment.P, augRng, options.AugmentPipe) : images;
 
     Tensor OneHot(Tensor ids) => nn.functional.one_hot(ids, model.Config.CDim).to(float32);
 

@@ -28,6 +28,8 @@ public sealed record TrainOptions
     public double AugmentP { get; init; }
     /// <summary>Adaptive augmentation's target for r_t = E[sign(D(real))] (stylegan2-ada: 0.6).</summary>
     public double AdaTarget { get; init; } = AugmentModes.DefaultTarget;
+    /// <summary>Which transforms augmentation draws from (stylegan2-ada's --augpipe): <see cref="AugmentPipes"/>.</summary>
+    public string AugmentPipe { get; init; } = AugmentPipes.Blit;
     /// <summary>Images over which adaptive p can move by 1. stylegan2-ada uses 500 kimg for runs of 25000 kimg;
     /// jobs here are 20-400 kimg, so p could barely move: 100 kimg lets it reach 0.5 in ~1600 steps at batch 32.</summary>
     public double AdaKimg { get; init; } = 100;
@@ -64,6 +66,7 @@ public sealed record TrainOptions
         if (EmaKimg < 0) throw new ArgumentException($"ema_kimg: {EmaKimg} must be >= 0");
         if (FreezeD < 0) throw new ArgumentException($"freeze_d: {FreezeD} must be >= 0");
         AugmentModes.Validate(Augment);
+        AugmentPipes.Validate(AugmentPipe);
         if (!(AugmentP >= 0 && AugmentP <= 1)) throw new ArgumentException($"aug_p: {AugmentP} must lie in [0, 1]");
         if (Augment == AugmentModes.Fixed && AugmentP == 0) throw new ArgumentException("aug_p: fixed augmentation needs a p > 0");
         if (!(AdaTarget > 0 && AdaTarget <= 1)) throw new ArgumentException($"aug_target: {AdaTarget} must lie in (0, 1]");
@@ -90,6 +93,7 @@ public static class AugmentModes
 
     public static void Validate(string mode)
     {
-        if (!All.Contains(mode)) throw new ArgumentException($"aug: '{mode}' is not one of {string.Join(", ", All)}");
+        if (!All.Contains(mode)) throw new ArgumentException($"aug: '{mode}' is not one of {string.Join(", ", All)}" +
+            (AugmentPipes.All.Contains(mode) ? $" ('{mode}' names a set of transforms: aug_pipe)" : ""));
     }
 }

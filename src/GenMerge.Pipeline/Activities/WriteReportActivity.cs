@@ -104,8 +104,8 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             FreezeD = req.FreezeD > 0 && trains ? req.FreezeD : null,
             Aug = !trains ? null : req.Aug switch
             {
-                Core.Training.AugmentModes.Ada => FormattableString.Invariant($"ada (target {req.AugTarget:G3}, from p {req.AugP:G3})"),
-                Core.Training.AugmentModes.Fixed => FormattableString.Invariant($"fixed p {req.AugP:G3}"),
+                Core.Training.AugmentModes.Ada => FormattableString.Invariant($"ada (target {req.AugTarget:G3}, from p {req.AugP:G3}){PipeSuffix(req)}"),
+                Core.Training.AugmentModes.Fixed => FormattableString.Invariant($"fixed p {req.AugP:G3}{PipeSuffix(req)}"),
                 _ => null,
             },
             R1Gamma = finetune.R1Gamma,
@@ -126,6 +126,9 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         await run.BuildManifestAsync();
         return new MergeRunResult(task.RunId, task.MergedArtifact, run.ReportJson, run.ReportMarkdown);
     }
+
+    /// <summary>The pipe is named only when it is not the default, so reports of blit runs read as before.</summary>
+    static string PipeSuffix(Requests.MergeRequest req) => req.AugPipe == Core.Training.AugmentPipes.Blit ? "" : $", pipe {req.AugPipe}";
 
     static SelectionReport SelectionOf(SelectionResult sel, IReadOnlyList<SourceInfo> sources)
     {

@@ -41,6 +41,8 @@ public sealed record MergeRequest
     [JsonPropertyName("aug_p")] public double AugP { get; init; }
     /// <summary>"ada"'s target for r_t = E[sign(D(real))].</summary>
     [JsonPropertyName("aug_target")] public double AugTarget { get; init; } = Core.Training.AugmentModes.DefaultTarget;
+    /// <summary>Which transforms augmentation draws from: "blit" (flips, quarter turns, shifts) or "bgc" (+ geometric and colour).</summary>
+    [JsonPropertyName("aug_pipe")] public string AugPipe { get; init; } = Core.Training.AugmentPipes.Blit;
     [JsonPropertyName("gamma")] public double? Gamma { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
     [JsonPropertyName("samples_per_model")] public int SamplesPerModel { get; init; } = 4096;
@@ -59,7 +61,7 @@ public sealed record MergeRequest
     public MergeSettings ToSettings() => new()
     {
         Method = Method, Root = Root, RootingSteps = RootingSteps, MergeSteps = MergeSteps, SegmentSteps = SegmentSteps,
-        BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, FinalLr = FinalLr, FreezeD = FreezeD, Augment = Aug, AugmentP = AugP, AugmentTarget = AugTarget, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
+        BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, FinalLr = FinalLr, FreezeD = FreezeD, Augment = Aug, AugmentP = AugP, AugmentTarget = AugTarget, AugmentPipe = AugPipe, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
         ShardSize = ShardSize, EvalSamples = EvalSamples, Select = Select,
     };
 

@@ -64,6 +64,66 @@ public class AugmentPipeTests
     }
 
     [Fact]
+    public void Bgc_geometry_resamples_within_each_images_range_and_keeps_a_flat_image_flat()
+    {
+        const int n = 32;
+        var images = randn(n, 3, 16, 16);
+        using var rng = new torch.Generator(11, CPU);
+        var moved = AugmentPipe.Geometric(images, 1.0, rng);
+        Assert.Equal(images.shape, moved.shape);
+        // Bilinear weights are convex: every output pixel lies within its image's (and channel's) range.
+        var flat = images.reshape(n, 3, -1);
+        var outFlat = moved.reshape(n, 3, -1);
+        Assert.True((outFlat.amin(2) >= flat.amin(2) - 1e-5f).all().item<bool>(), "a resampled pixel fell below its image's minimum");
+        Assert.True((outFlat.amax(2) <= flat.amax(2) + 1e-5f).all().item<bool>(), "a resampled pixel rose above its image's maximum");
+        // At p = 1 every image is scaled, turned and shifted by a real-valued amount: none comes back as it was.
+        Assert.Equal(0, (moved - images).abs().reshape(n, -1).amax(1).lt(1e-3f).sum().item<long>());
+        // A flat image stays flat whatever the transform (the border is mirrored, never zero-filled).
+        var level = randn(n, 3, 1, 1).expand(n, 3, 16, 16).contiguous();
+        Assert.True(AugmentPipe.Geometric(level, 1.0, rng).allclose(level, rtol: 0, atol: 1e-5), "a flat image lost its level");
+        Assert.True(AugmentPipe.Geometric(images, 0.0, rng).eq(images).all().item<bool>(), "p = 0 must leave the images as they are");
+    }
+
+    [Fact]
+    public void Bgc_colour_keeps_grey_grey_and_turns_colours()
+    {
+        const int n = 32;
+        using var rng = new torch.Generator(13, CPU);
+        // Grey pixels (R = G = B) lie on the axis hue and saturation turn and scale about: they stay grey,
+        // moved only by brightness, contrast and the luma flip.
+        var grey = randn(n, 1, 8, 8).expand(n, 3, 8, 8).contiguous();
+        var g = AugmentPipe.Color(grey, 1.0, rng);
+        Assert.True(g.select(1, 0).allclose(g.select(1, 1), rtol: 0, atol: 1e-4) && g.select(1, 1).allclose(g.select(1, 2), rtol: 0, atol: 1e-4),
+            "a grey image left the grey axis");
+        Assert.False(g.allclose(grey, rtol: 0, atol: 1e-3), "brightness / contrast moved no grey image at p = 1");
+        // A pure red image: at p = 1 hue turns it, so its channels no longer keep red's order in most images.
+        var red = zeros(n, 3, 8, 8); red.select(1, 0).fill_(1);
+        var r = AugmentPipe.Color(red, 1.0, rng).mean(new long[] { 2, 3 });
+        var stillRed = (r.select(1, 0) > r.select(1, 1)) & (r.select(1, 0) > r.select(1, 2));
+        Assert.True(stillRed.sum().item<long>() < n * 3 / 4, $"{stillRed.sum().item<long>()} of {n} red images stayed reddest in red");
+        // One channel: brightness and contrast only, still an affine map per image (flat stays flat).
+        var mono = randn(n, 1, 1, 1).expand(n, 1, 8, 8).contiguous();
+        var m = AugmentPipe.Color(mono, 1.0, rng);
+        Assert.True(m.amax(new long[] { 2, 3 }).allclose(m.amin(new long[] { 2, 3 }), rtol: 0, atol: 1e-5));
+        Assert.Contains("1 or 3 channels, got 2", Assert.Throws<ArgumentException>(() => AugmentPipe.Color(zeros(2, 2, 4, 4), 1.0, rng)).Message);
+    }
+
+    [Fact]
+    public void R1s_double_backward_passes_through_the_bgc_pipe()
+    {
+        // R1 differentiates D's gradient with respect to the reals it saw, augmented: the pipe must be twice
+        // differentiable in the images (PyTorch's grid_sample is not, which is why bilinear is done with gathers).
+        var images = randn(4, 3, 16, 16).requires_grad_(true);
+        var weights = randn(3, 16, 16);
+        using var rng = new torch.Generator(17, CPU);
+        var score = (AugmentPipe.Apply(images, 1.0, rng, AugmentPipes.Bgc) * weights).sum(new long[] { 1, 2, 3 }).square().sum();
+        var grad = torch.autograd.grad(new[] { score }, new[] { images }, retain_graph: true, create_graph: true)[0];
+        grad.square().sum().backward();
+        Assert.True(images.grad is not null && images.grad.isfinite().all().item<bool>() && images.grad.abs().sum().item<float>() > 0,
+            "no finite, non-zero second-order gradient reached the images");
+    }
+
+    [Fact]
     public void Adaptive_p_rises_while_D_calls_every_real_real_and_falls_to_zero_when_it_does_not()
     {
         var ada = new AdaptiveAugment(0.1, target: 0.6, adaKimg: 1, batch: 8);
@@ -108,14 +168,34 @@ public class AugmentPipeTests
     }
 
     [Fact]
+    public void The_trainer_augments_with_the_pipe_it_is_given()
+    {
+        var config = TinyModels.Config(ModelConfig.Compact);
+        Tensor Trained(string pipe)
+        {
+            var data = new UnconditionalData(ProceduralDomain.Create("rings", 16, 7));
+            var opts = new TrainOptions { BatchSize = 4, R1Interval = 1, Augment = AugmentModes.Fixed, AugmentP = 1, AugmentPipe = pipe };
+            using var model = GanModel.Create(config, seed: 2);
+            using (var t = new GanTrainer(model, data, opts, CPU)) t.Train(2); // R1 every step: double backward through the pipe
+            return torch.cat(model.D.parameters().Select(p => p.detach().flatten()).ToArray());
+        }
+        var blit = Trained(AugmentPipes.Blit);
+        Assert.True(blit.isfinite().all().item<bool>());
+        Assert.True(Trained(AugmentPipes.Blit).eq(blit).all().item<bool>(), "the same settings must train the same D");
+        Assert.False(Trained(AugmentPipes.Bgc).eq(blit).all().item<bool>(), "bgc trained the same D as blit: the pipe was not used");
+    }
+
+    [Fact]
     public void Bad_augmentation_settings_are_refused_with_the_field_named()
     {
-        Assert.Contains("aug: 'bgc' is not one of noaug, ada, fixed",
+        Assert.Contains("aug: 'bgc' is not one of noaug, ada, fixed ('bgc' names a set of transforms: aug_pipe)",
             Assert.Throws<ArgumentException>(() => new TrainOptions { Augment = "bgc" }.Validate()).Message);
         Assert.Contains("aug_p: 1.5 must lie in [0, 1]",
             Assert.Throws<ArgumentException>(() => new TrainOptions { Augment = AugmentModes.Ada, AugmentP = 1.5 }.Validate()).Message);
         Assert.Contains("aug_p: fixed augmentation needs a p > 0",
             Assert.Throws<ArgumentException>(() => new TrainOptions { Augment = AugmentModes.Fixed }.Validate()).Message);
+        Assert.Contains("aug_pipe: 'bg' is not one of blit, bgc",
+            Assert.Throws<ArgumentException>(() => new GenMerge.Core.Merging.MergeSettings { Augment = AugmentModes.Ada, AugmentPipe = "bg" }.Validate(2)).Message);
         Assert.Contains("aug_target: 0 must lie in (0, 1]",
             Assert.Throws<ArgumentException>(() => new GenMerge.Core.Merging.MergeSettings { Augment = AugmentModes.Ada, AugmentTarget = 0 }.Validate(2)).Message);
     }
