@@ -36,6 +36,7 @@ public static class AugmentCommand
             var batch = images.NextBatch(p.GetValue(n));
             using var rng = new torch.Generator(unchecked((ulong)p.GetValue(seed)), torch.CPU);
             var all = new List<torch.Tensor> { batch };
+            // Colour transforms leave [-1, 1] (D sees that); clamped only to draw.
             for (int r = 0; r < p.GetValue(rows); r++) all.Add(AugmentPipe.Apply(batch, pr, rng, pipeName).clamp(-1, 1));
             var path = p.GetValue(outFile)!;
             // Small images upscaled so that a shift of one pixel can be seen.
