@@ -53,14 +53,11 @@ public static class AugmentPipe
         // k quarter turns: (u, v) -> (-v, u) applied k times.
         var (u1, v1) = (where(turns == 1, -v, where(turns == 2, -u, where(turns == 3, v, u))),
                         where(turns == 1, u, where(turns == 2, -v, where(turns == 3, -u, v))));
-        var sx = Reflect((u1 + (w - 1)).div(2, rounding_mode: RoundingMode.floor), w);
-        var sy = Reflect((v1 + (h - 1)).div(2, rounding_mode: RoundingMode.floor), h);
+        var sx = Mirror((u1 + (w - 1)).div(2, rounding_mode: RoundingMode.floor), w);
+        var sy = Mirror((v1 + (h - 1)).div(2, rounding_mode: RoundingMode.floor), h);
         var index = (sy * w + sx).to(images.device).unsqueeze(1).expand(b, c, h * w);
         return images.reshape(b, c, h * w).gather(2, index).reshape(b, c, h, w).MoveToOuterDisposeScope();
     }
-
-    /// <summary>Mirrors indices that fell off the image back in (shifts are at most an eighth of the size).</summary>
-    static Tensor Reflect(Tensor i, long n) => where(i < 0, -i - 1, where(i >= n, 2 * n - 1 - i, i));
 
     /// <summary>Mirrors any index into [0, n) (edge pixel repeated, period 2n): rotations reach far outside.</summary>
     static Tensor Mirror(Tensor i, long n)
@@ -87,8 +84,7 @@ public static class AugmentPipe
         long b = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
         using var scope = NewDisposeScope();
         var pRot = 1 - Math.Sqrt(Math.Max(1 - p, 0));
-        var eye = torch.eye(2, dtype: float64).expand(b, 2, 2);
-        var m = eye.clone();
+        var m = torch.eye(2, dtype: float64).expand(b, 2, 2);
         Tensor Diag(Tensor sx, Tensor sy) => stack(new[] { stack(new[] { sx, zeros_like(sx) }, 1), stack(new[] { zeros_like(sy), sy }, 1) }, 1);
         Tensor Rot(Tensor t) => stack(new[] { stack(new[] { t.cos(), -t.sin() }, 1), stack(new[] { t.sin(), t.cos() }, 1) }, 1);
         // Inverse maps compose right to left, as stylegan2-ada's G_inv @= T_inv.
