@@ -13,7 +13,9 @@
 # Environment: ROOTING MERGE SAMPLES EVAL SEED METHODS ROOT (index of the root source, default 0), LR (default 0.002),
 # ROOTING_LR (default LR), FINAL_LR (cosine decay of the merge fine-tuning's lr to this; default constant), OUT (per-method folders), RESULTS (markdown), GENMERGE (a built genmerge to use instead of
 # building this checkout: lets a long run go on while the checkout is rebuilt), REUSE=1 (keep the reports of methods
-# already in OUT from an interrupted or partial run with the same settings, and run only the others).
+# already in OUT from an interrupted or partial run with the same settings, and run only the others), HELDOUT=1 (add
+# heldout.sh's table: each merged class against held-out samples of its own source, which does not saturate when the
+# sources are far from their domains).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOTING=${ROOTING:-200} MERGE=${MERGE:-400} SAMPLES=${SAMPLES:-2048} EVAL=${EVAL:-200} SEED=${SEED:-1} ROOT=${ROOT:-0} LR=${LR:-0.002} ROOTING_LR=${ROOTING_LR:-${LR:-0.002}}
@@ -29,7 +31,8 @@ mkdir -p "$OUT" bench/merge-methods/sources
 SOURCES=("$@")
 # How to rerun this exact comparison (written into the results).
 FINAL_LR=${FINAL_LR:-}; FINAL=(); [ -z "$FINAL_LR" ] || FINAL=(--final-lr "$FINAL_LR")
-RERUN="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED ROOT=$ROOT LR=$LR ROOTING_LR=$ROOTING_LR${FINAL_LR:+ FINAL_LR=$FINAL_LR} METHODS=\"$METHODS\""
+HELDOUT=${HELDOUT:-0}; HO=""; [ "$HELDOUT" = 0 ] || HO=" HELDOUT=$HELDOUT"
+RERUN="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED ROOT=$ROOT LR=$LR ROOTING_LR=$ROOTING_LR${FINAL_LR:+ FINAL_LR=$FINAL_LR} METHODS=\"$METHODS\"$HO"
 if [ ${#SOURCES[@]} -eq 0 ]; then
   RERUN="$RERUN DOMAINS=\"$DOMAINS\" FAMILY=$FAMILY RES=$RES SOURCE_STEPS=$SOURCE_STEPS${CHANNEL_BASE:+ CHANNEL_BASE=$CHANNEL_BASE}"
   WIDTH=(); [ -z "$CHANNEL_BASE" ] || WIDTH=(--channel-base "$CHANNEL_BASE")
@@ -68,6 +71,8 @@ for m in $METHODS; do
 done
 
 first=$(echo $METHODS | cut -d' ' -f1)
+# Before the results file is opened, so a failing check leaves the previous one whole.
+HELD=""; [ "$HELDOUT" = 0 ] || HELD=$(GENMERGE=$G bash bench/merge-methods/heldout.sh "$OUT" "${SOURCES[@]}")
 names=$(jq -r '[.domains[].name] | join(" ")' "$OUT/$first/report.json")
 rel=$(realpath --relative-to="$(dirname "$RESULTS")" "$OUT")
 {
@@ -95,6 +100,13 @@ rel=$(realpath --relative-to="$(dirname "$RESULTS")" "$OUT")
   printf '| (sources: FID-R18, acc) |'
   jq -r '.domains[] | " \(.source_fid_r18 | round) | \(.source_accuracy * 1000 | round / 10) % |"' "$OUT/$first/report.json" | tr -d '\n'
   echo ' |'
+  if [ -n "$HELD" ]; then
+    echo
+    echo "Held-out source check (\`heldout.sh\`): FID-R18 of each merged class against 200 samples of its own source,"
+    echo "and that as a multiple of the source against itself (the floor row)."
+    echo
+    echo "$HELD"
+  fi
   for m in $METHODS; do
     echo
     echo "## $m (${WALL[$m]} s wall)"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The stylegan2 sources of RESULTS-stylegan2-cb512-squares12k.md, into bench/merge-methods/sources/ (gitignored):
-# rings trained 3000 steps (as run.sh trains it), squares trained 3000 steps and then resumed to 6000, 9000 and
+# rings and stripes trained 3000 steps (as run.sh trains them), squares trained 3000 steps and then resumed to 6000, 9000 and
 # 12000 (a resumed run draws other latents than one long run, so this chain, not `--steps 12000`, is what made
 # them); each squares stage (3000 included) is scored against its domain (FID-R18, 200 images) into sources/*.eval.json.
-# RES=32 makes the same chain at 32 px (the section "stylegan2 at 32 px" of the README).
+# RES=32 makes the same chain at 32 px (the sections "stylegan2 at 32 px" of the README).
 #   [RES=16|32] GENMERGE=path/to/genmerge bash bench/merge-methods/stylegan2-sources.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -12,7 +12,9 @@ S=bench/merge-methods/sources; mkdir -p "$S"
 RES=${RES:-16}
 COMMON=(--family stylegan2 --resolution $RES --seed 1 --channel-base 512 --snapshot-every 0)
 name() { echo "$S/stylegan2-cb512-$1-${RES}px-$2steps-seed1.safetensors"; }
-[ -f "$(name rings 3000)" ] || $G train "${COMMON[@]}" --domain rings --steps 3000 --out "$(name rings 3000)"
+for d in rings stripes; do
+  [ -f "$(name $d 3000)" ] || $G train "${COMMON[@]}" --domain $d --steps 3000 --out "$(name $d 3000)"
+done
 [ -f "$(name squares 3000)" ] || $G train "${COMMON[@]}" --domain squares --steps 3000 --out "$(name squares 3000)"
 prev=$(name squares 3000)
 for s in 6000 9000 12000; do
