@@ -5,7 +5,9 @@
 # rooting weight distances, stage timings, grids).
 #   bash bench/merge-methods/run.sh [SOURCE...]
 # Without sources it trains DOMAINS (default "rings squares"; FAMILY (compact), RES px, SOURCE_STEPS steps,
-# CHANNEL_BASE (the family's default width unless set)) first, into bench/merge-methods/sources/ (reused by later runs).
+# CHANNEL_BASE (the family's default width unless set)) first, into bench/merge-methods/sources/ (reused by later runs),
+# each from init seed SEED, or from its own seed in SOURCE_SEEDS (one per domain, e.g. "1 2"): sources that share an
+# init stay closer in weights, which flatters naive averaging (see the README section on init seeds).
 # A METHODS entry may add options after '+': METHOD+freeze-dN runs METHOD with --freeze-d N (Freeze-D: D's first N
 # blocks fixed), METHOD+ada with --aug ada (adaptive augmentation of D's inputs), METHOD+fixedP with --aug fixed --aug-p P,
 # METHOD+best with --select best (publish the fine-tuning checkpoint closest to held-out source samples),
@@ -36,9 +38,13 @@ RERUN="ROOTING=$ROOTING MERGE=$MERGE SAMPLES=$SAMPLES EVAL=$EVAL SEED=$SEED ROOT
 if [ ${#SOURCES[@]} -eq 0 ]; then
   RERUN="$RERUN DOMAINS=\"$DOMAINS\" FAMILY=$FAMILY RES=$RES SOURCE_STEPS=$SOURCE_STEPS${CHANNEL_BASE:+ CHANNEL_BASE=$CHANNEL_BASE}"
   WIDTH=(); [ -z "$CHANNEL_BASE" ] || WIDTH=(--channel-base "$CHANNEL_BASE")
-  for d in $DOMAINS; do
-    f=bench/merge-methods/sources/$FAMILY${CHANNEL_BASE:+-cb$CHANNEL_BASE}-$d-${RES}px-${SOURCE_STEPS}steps-seed$SEED.safetensors
-    [ -f "$f" ] || $G train --family "$FAMILY" --domain "$d" --resolution "$RES" --steps "$SOURCE_STEPS" --seed "$SEED" "${WIDTH[@]}" --snapshot-every 0 --out "$f"
+  read -ra DS <<< "$DOMAINS"; read -ra SS <<< "${SOURCE_SEEDS:-}"
+  [ ${#SS[@]} = 0 ] || [ ${#SS[@]} = ${#DS[@]} ] || { echo "run.sh: SOURCE_SEEDS has ${#SS[@]} seeds for ${#DS[@]} DOMAINS" >&2; exit 2; }
+  [ ${#SS[@]} = 0 ] || RERUN="$RERUN SOURCE_SEEDS=\"${SS[*]}\""
+  for i in "${!DS[@]}"; do
+    d=${DS[$i]} s=${SS[$i]:-$SEED}
+    f=bench/merge-methods/sources/$FAMILY${CHANNEL_BASE:+-cb$CHANNEL_BASE}-$d-${RES}px-${SOURCE_STEPS}steps-seed$s.safetensors
+    [ -f "$f" ] || $G train --family "$FAMILY" --domain "$d" --resolution "$RES" --steps "$SOURCE_STEPS" --seed "$s" "${WIDTH[@]}" --snapshot-every 0 --out "$f"
     SOURCES+=("$f")
   done
 fi
