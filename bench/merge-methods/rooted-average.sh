@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 RUN=${GENMERGE_HOME:-$HOME/.genmerge}/store/runs/$1; shift
 [ -f "$RUN/request.json" ] || { echo "rooted-average: no run $RUN (request.json missing)" >&2; exit 1; }
 G=${GENMERGE:-src/GenMerge.Cli/bin/Release/net10.0/genmerge}
-OUT=${OUT:-$(mktemp -d)}
+OUT=${OUT:-$(mktemp -d)}; mkdir -p "$OUT"
 ROOT=$(jq .root "$RUN/request.json"); STEPS=$(jq .segment_steps "$RUN/request.json"); SEED=$(jq .seed "$RUN/request.json")
 mapfile -t NAMES < <(jq -r '.models[].name' "$RUN/request.json")
 SRC=(); for n in "${NAMES[@]}"; do SRC+=("$RUN/inputs/$n.safetensors"); done
