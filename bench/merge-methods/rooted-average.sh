@@ -2,8 +2,9 @@
 # How good is the averaged model that the merge fine-tuning starts from, as rooting goes on? For a finished local
 # merge run that kept its rooting checkpoints (RUN_ID), averages the root's source with every other model's rooting
 # checkpoint number SEG (genmerge merge --method average, no fine-tuning; SEG 0 = the sources themselves, i.e. the
-# naive average) and prints heldout.sh's table, one row per SEG named by its rooting steps (rooting-00000: the naive average): each class of the
-# average against held-out samples of its own source, as a multiple of the source against itself. Before any
+# naive average) and prints heldout.sh's table, one row per SEG named by its rooting steps (rooting-00000: the naive
+# average): each class of the average against held-out samples of its own source, as a multiple of the source
+# against itself. Before any
 # fine-tuning every class of the average draws the same images, so a row says how close the one averaged model is
 # to each source.
 #   [GENMERGE=path/to/genmerge] [OUT=dir] bash bench/merge-methods/rooted-average.sh RUN_ID SEG [SEG ...]
