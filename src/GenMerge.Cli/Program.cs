@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenMerge.Cli.Commands;
+using GenMerge.Cli.Console;
 
 var root = new RootCommand("genmerge: merge pretrained GANs into one class-conditional generator (GAN Cocktail).")
 {
@@ -13,4 +14,7 @@ var root = new RootCommand("genmerge: merge pretrained GANs into one class-condi
     ResumeCommand.Create(),
     DemoCommand.Create(),
 };
-return root.Parse(args).Invoke();
+var parsed = root.Parse(args);
+// The parser's own errors (unknown option, missing value, a --model that does not exist) are user errors
+// like any other: one `genmerge: error:` line and exit 2, not its default help dump with exit 1.
+return parsed.Errors.Count > 0 ? CliErrors.Report(parsed) : parsed.Invoke();

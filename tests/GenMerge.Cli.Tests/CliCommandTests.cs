@@ -107,7 +107,14 @@ public class CliCommandTests : IClassFixture<CliCommandTests.TrainedModel>
     [InlineData("train --images no-such-dir --resolution 16 --steps 1 --out x.safetensors", "no-such-dir")]
     [InlineData("train --domain rings --resolution 16 --channel-base 0 --steps 1 --out x.safetensors", "--channel-base must be positive")]
     [InlineData("train --domain rings --resolution 16 --channel-base 8 --steps 6 --resume MODEL --out x.safetensors", "has channel_base 16, but --channel-base is 8")]
-    [InlineData("info missing.safetensors", "missing.safetensors")]
+    [InlineData("info missing.safetensors", "genmerge: error: FILE: 'missing.safetensors' does not exist")]
+    [InlineData("sample --model nope.safetensors --out s.png", "genmerge: error: --model: 'nope.safetensors' does not exist")]
+    [InlineData("merge --model MODEL --model nope.safetensors --out o", "genmerge: error: --model: 'nope.safetensors' does not exist")]
+    [InlineData("info .", "genmerge: error: FILE: '.' is a folder, not a file")]
+    [InlineData("merge --model MODEL --model . --out o", "genmerge: error: --model: '.' is a folder, not a file")]
+    [InlineData("train --domain rings --resolution 16 --steps 1 --resume . --out x.safetensors", "--resume: '.' is a folder, not a file")]
+    [InlineData("sample --model MODEL --out s.png --bogus 3", "genmerge: error: Unrecognized command or argument '--bogus'")]
+    [InlineData("merge --model MODEL --model MODEL --name a --name b", "genmerge: error: Option '--out' is required")]
     [InlineData("eval --model MODEL --reference domain:rings --class 1 --n 4 --out e.json", "class: the model is unconditional")]
     [InlineData("eval --model MODEL --reference nowhere --n 4 --out e.json", "reference: 'nowhere'")]
     [InlineData("merge --model MODEL --model MODEL --out o", "the name 'rings' is used twice")]
@@ -124,8 +131,10 @@ public class CliCommandTests : IClassFixture<CliCommandTests.TrainedModel>
     public void User_errors_exit_non_zero_with_a_reason_on_stderr(string args, string expected)
     {
         var r = m.Cli.Run(args.Replace("MODEL", m.Model).Split(' '));
-        Assert.True(r.ExitCode != 0, r.ToString());
+        Assert.True(r.ExitCode == 2, r.ToString()); // every user error: exit 2, the parser's own included
         Assert.Contains(expected, r.Stderr);
+        Assert.StartsWith("genmerge: error: ", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n')); // one line, no help dump
         Assert.DoesNotContain("   at ", r.Stderr); // a reason, not a stack trace
     }
 

@@ -8,7 +8,7 @@ public static class CommonOptions
     public static Option<long> Seed() => new("--seed") { Description = "Random seed (same seed, same result)", DefaultValueFactory = _ => 1 };
 
     public static Option<FileInfo> Model(string description = "Checkpoint (.safetensors)") =>
-        new Option<FileInfo>("--model") { Description = description, Required = true }.AcceptExistingOnly();
+        new Option<FileInfo>("--model") { Description = description, Required = true }.ExistingFile();
 
     public static Option<int?> Class() => new("--class") { Description = "Class index of a conditional model (default: all classes)" };
 
@@ -31,6 +31,38 @@ public static class CommonOptions
     public static Option<double?> AugTarget() => new("--aug-target") { Description = "--aug ada's target for r_t = E[sign(D(real))] (default 0.6)" };
 
     public static Option<string> Out(string description, bool required = true) => new("--out") { Description = description, Required = required };
+
+    /// <summary>
+    /// The file must exist and be a file. Replaces System.CommandLine's AcceptExistingOnly, whose message
+    /// names neither the option nor, for a folder, what is wrong with it.
+    /// </summary>
+    public static Option<FileInfo> ExistingFile(this Option<FileInfo> option)
+    {
+        option.Validators.Add(r => { if (r.GetValueOrDefault<FileInfo?>() is { } f && Problem(f) is { } p) r.AddError($"{option.Name}: {p}"); });
+        return option;
+    }
+
+    public static Option<FileInfo[]> ExistingFiles(this Option<FileInfo[]> option)
+    {
+        option.Validators.Add(r =>
+        {
+            foreach (var f in r.GetValueOrDefault<FileInfo[]?>() ?? [])
+                if (Problem(f) is { } p) { r.AddError($"{option.Name}: {p}"); return; }
+        });
+        return option;
+    }
+
+    public static Argument<FileInfo> ExistingFile(this Argument<FileInfo> argument)
+    {
+        argument.Validators.Add(r => { if (r.GetValueOrDefault<FileInfo?>() is { } f && Problem(f) is { } p) r.AddError($"{argument.Name}: {p}"); });
+        return argument;
+    }
+
+    /// <summary>Why a path given as a checkpoint or other input file cannot be read as one; null when it can.</summary>
+    static string? Problem(FileInfo f) =>
+        Directory.Exists(f.FullName) ? $"'{f}' is a folder, not a file"
+        : !f.Exists ? $"'{f}' does not exist"
+        : null;
 
     public static void Positive(this Option<int> option)
     {

@@ -11,7 +11,7 @@ public static class InfoCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "Checkpoint (.safetensors)" }.AcceptExistingOnly();
+        var file = new Argument<FileInfo>("FILE") { Description = "Checkpoint (.safetensors)" }.ExistingFile();
         var cmd = new Command("info", "Show a checkpoint's config, classes, parameter counts and provenance") { file };
         cmd.SetAction(p => CliErrors.Guard(() =>
         {

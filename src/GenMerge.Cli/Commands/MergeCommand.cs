@@ -13,7 +13,7 @@ public static class MergeCommand
     public static Command Create()
     {
         var models = new Option<FileInfo[]>("--model") { Description = "Source checkpoint (repeat: one per domain, 2 or more)", Required = true, AllowMultipleArgumentsPerToken = false }
-            .AcceptExistingOnly();
+            .ExistingFiles();
         var names = new Option<string[]>("--name") { Description = "Class name per --model (default: its training domain or file name)" };
         var outDir = CommonOptions.Out("Folder for merged.safetensors, report.json, report.md and grids");
         var opts = new MergeOptions();

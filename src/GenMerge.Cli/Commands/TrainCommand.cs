@@ -35,7 +35,7 @@ public static class TrainCommand
             Description = "Network width (channel_base): compact: channels at full resolution, doubling per halving (default 16); stylegan2: channels at r = base / r (default 2048); both capped at 128",
         };
         channelBase.Positive();
-        var resume = new Option<FileInfo>("--resume") { Description = "Continue from a snapshot checkpoint up to --steps in total" }.AcceptExistingOnly();
+        var resume = new Option<FileInfo>("--resume") { Description = "Continue from a snapshot checkpoint up to --steps in total" }.ExistingFile();
 
         var cmd = new Command("train", "Train an unconditional source model on one domain")
         {

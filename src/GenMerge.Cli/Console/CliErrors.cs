@@ -1,3 +1,4 @@
+using System.CommandLine;
 using GenMerge.Core.Checkpoints;
 
 namespace GenMerge.Cli.Console;
@@ -23,6 +24,17 @@ public static class CliErrors
             System.Console.Error.WriteLine($"genmerge: error: {e.Message}");
             return 2;
         }
+    }
+
+    /// <summary>Prints the first parse error (the rest usually follow from it) as one line; exit code 2.</summary>
+    public static int Report(ParseResult parsed)
+    {
+        var command = parsed.CommandResult.Command;
+        var where = command.Parents.Any() ? $"genmerge {command.Name} --help" : "genmerge --help";
+        // Some parser messages list the allowed values on lines of their own: keep them on the one line.
+        var message = string.Join(" ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        System.Console.Error.WriteLine($"genmerge: error: {message} (see {where})");
+        return 2;
     }
 
     static bool IsUserError(Exception e) => e is ArgumentException or CheckpointException or FileNotFoundException

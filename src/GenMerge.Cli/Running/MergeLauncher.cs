@@ -49,7 +49,10 @@ public sealed class MergeLauncher
         {
             var file = modelFiles[i];
             if (!File.Exists(file)) throw new FileNotFoundException($"--model: '{file}' not found");
-            var info = Checkpoint.ReadInfo(file); // refuses bad files before anything is uploaded
+            // A full load (every tensor finite and in range, names and shapes right) before the run exists: a bad
+            // source gets a one-line error and exit 2 here, not a failed run left behind in the store.
+            using (Checkpoint.Load(file)) { }
+            var info = Checkpoint.ReadInfo(file);
             var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(info.Provenance.Data) ?? Path.GetFileNameWithoutExtension(file);
             models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(info.Provenance.Data) });
         }

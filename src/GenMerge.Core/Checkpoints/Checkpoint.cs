@@ -14,6 +14,13 @@ public static class Checkpoint
 {
     public const string GPrefix = "G.", DPrefix = "D.", GEmaPrefix = "G_ema.";
 
+    /// <summary>
+    /// Largest |value| a loaded tensor may hold. Trained GAN weights and buffers stay far below 1e3; finite values
+    /// near float's limit (3e38) overflow to Inf in the first matmul, so a merge of such a file would fail late or
+    /// train on garbage. Refused at load instead, naming the tensor.
+    /// </summary>
+    public const double MaxAbsWeight = 1e6;
+
     /// <summary>Writes atomically (temporary file in the same folder, then rename); creates the folder.</summary>
     public static void Save(GanModel model, string path) => AtomicFile.Write(path, s => Save(model, s));
 
@@ -64,8 +71,12 @@ public static class Checkpoint
                 foreach (var e in header.Entries)
                 {
                     var t = loaded[e.Name];
-                    if (SafeTensorsDType.IsFloating(t.dtype) && !t.isfinite().all().item<bool>())
+                    if (!SafeTensorsDType.IsFloating(t.dtype) || t.numel() == 0) continue;
+                    if (!t.isfinite().all().item<bool>())
                         throw new CheckpointException(source, $"tensor '{e.Name}' contains NaN or Inf values");
+                    double max = t.abs().max().to_type(ScalarType.Float64).item<double>();
+                    if (max > MaxAbsWeight)
+                        throw new CheckpointException(source, $"tensor '{e.Name}' holds a value of magnitude {max:G3} (limit {MaxAbsWeight:G0}): a diverged or corrupt model");
                 }
                 using (no_grad())
                     foreach (var (name, t) in loaded) targets[name].copy_(t);

@@ -18,6 +18,11 @@ public static class SafeTensors
     public const string MetadataKey = "__metadata__";
     /// <summary>Headers larger than this are rejected as corrupt (the reference implementation's limit).</summary>
     public const long MaxHeaderLength = 100_000_000;
+    /// <summary>
+    /// Most bytes of <c>__metadata__</c> strings taken together. A GenMerge checkpoint's config, class names and
+    /// provenance take a few KB; megabytes of it are a corrupt or hostile file, refused before anything parses them.
+    /// </summary>
+    public const long MaxMetadataChars = 1 << 20;
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -160,6 +165,8 @@ public static class SafeTensors
 
     internal static FileStream OpenRead(string path)
     {
+        // FileStream says "Access to the path is denied" for a folder, which sends users looking at permissions.
+        if (Directory.Exists(path)) throw new CheckpointException(path, "is a folder, not a checkpoint file");
         try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20); }
         catch (FileNotFoundException ex) { throw new CheckpointException(path, "file does not exist", ex); }
         catch (DirectoryNotFoundException ex) { throw new CheckpointException(path, "file does not exist", ex); }
@@ -199,11 +206,18 @@ public static class SafeTensors
                 {
                     if (p.Value.ValueKind != JsonValueKind.Object)
                         throw new CheckpointException(source, $"{MetadataKey} is not a JSON object");
+                    long chars = 0;
                     foreach (var m in p.Value.EnumerateObject())
                     {
                         if (m.Value.ValueKind != JsonValueKind.String)
                             throw new CheckpointException(source, $"{MetadataKey} value '{m.Name}' is not a string");
+                        // JSON parsers keep one of two equal keys silently; which one differs between readers.
+                        if (metadata.ContainsKey(m.Name))
+                            throw new CheckpointException(source, $"{MetadataKey} names '{m.Name}' twice");
                         metadata[m.Name] = m.Value.GetString()!;
+                        chars += m.Name.Length + metadata[m.Name].Length;
+                        if (chars > MaxMetadataChars)
+                            throw new CheckpointException(source, $"{MetadataKey} is larger than {MaxMetadataChars} characters (at '{m.Name}'): not a GenMerge checkpoint's metadata");
                     }
                     continue;
                 }

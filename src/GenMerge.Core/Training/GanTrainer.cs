@@ -103,11 +103,11 @@ public sealed class GanTrainer : IDisposable
             var (z, c) = Latents(b);
             var fake = model.G.forward(z, c);
             var lossG = GanLoss.Generator(model.D.forward(Augment(fake), c));
+            lastLossG = Finite(lossG.item<float>(), step, "G loss");
             optG.zero_grad();
             lossG.backward();
             optG.step();
             SetRequiresGrad(trainableD, true);
-            lastLossG = lossG.item<float>();
 
             // D: logistic loss on detached fakes and reals, lazy R1 on reals.
             var (z2, c2) = Latents(b);
@@ -121,11 +121,11 @@ public sealed class GanTrainer : IDisposable
             // R1 is taken with respect to the reals before augmentation, as in stylegan2-ada.
             var realLogits = model.D.forward(Augment(real), cReal);
             var lossD = GanLoss.Discriminator(model.D.forward(Augment(fake2), c2), realLogits);
-            lastLossD = lossD.item<float>();
+            lastLossD = Finite(lossD.item<float>(), step, "D loss");
             if (reg)
             {
                 var r1 = GanLoss.R1(realLogits, real).mean();
-                lastR1 = r1.item<float>();
+                lastR1 = Finite(r1.item<float>(), step, "R1 penalty");
                 lossD = lossD + r1 * (options.R1Gamma / 2 * options.R1Interval);
             }
             optD.zero_grad();
@@ -138,6 +138,13 @@ public sealed class GanTrainer : IDisposable
         }
         model.Provenance = model.Provenance with { Steps = step + 1 };
     }
+
+    /// <summary>
+    /// Stops on a NaN/Inf loss before the optimiser applies it: one such step turns every weight into NaN, and
+    /// the job would otherwise go on "training" and publish a model that draws nothing.
+    /// </summary>
+    static double Finite(double loss, long step, string what) =>
+        double.IsFinite(loss) ? loss : throw new TrainingDivergedException(step, $"{what} is {loss}");
 
     /// <summary>Random latents and, for conditional models, uniformly drawn one-hot classes.</summary>
     (Tensor Z, Tensor? C) Latents(int b)

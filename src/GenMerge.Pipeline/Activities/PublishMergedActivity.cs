@@ -6,12 +6,16 @@ namespace GenMerge.Pipeline.Activities;
 
 public sealed record PublishTask(string RunId, string From);
 
-/// <summary>Copies the last fine-tuning checkpoint to the run's merged.safetensors.</summary>
-public sealed class PublishMergedActivity(IArtifactStore store) : TaskActivity<PublishTask, string>
+/// <summary>
+/// Copies the chosen fine-tuning checkpoint to the run's merged.safetensors, after loading it once: a model with
+/// NaN, Inf or absurdly large tensors fails the run here (naming the tensor) instead of being published.
+/// </summary>
+public sealed class PublishMergedActivity(IArtifactStore store) : TorchActivity<PublishTask, string>
 {
-    public override async Task<string> RunAsync(TaskActivityContext context, PublishTask task)
+    protected override async Task<string> RunOnTorchThreadAsync(TaskActivityContext context, PublishTask task)
     {
         var run = new RunArtifacts(store, task.RunId);
+        using (await ModelArtifacts.LoadAsync(store, task.From)) { }
         await using var s = await store.OpenReadAsync(task.From);
         await run.WriteAsync(run.Merged, s);
         return run.Merged;

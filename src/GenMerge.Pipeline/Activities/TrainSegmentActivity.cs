@@ -58,11 +58,20 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
         var clock = Stopwatch.StartNew();
         TrainProgress? last = null;
         var lastLog = TimeSpan.Zero;
-        trainer.Train(steps, p =>
+        try
         {
-            last = p;
-            if (clock.Elapsed - lastLog > TimeSpan.FromSeconds(10)) { lastLog = clock.Elapsed; log.LogInformation("{Job}: {Progress}", job.Job, p.Describe()); }
-        });
+            trainer.Train(steps, p =>
+            {
+                last = p;
+                if (clock.Elapsed - lastLog > TimeSpan.FromSeconds(10)) { lastLog = clock.Elapsed; log.LogInformation("{Job}: {Progress}", job.Job, p.Describe()); }
+            });
+        }
+        catch (TrainingDivergedException e)
+        {
+            // Nothing of this segment is written: the previous segment stays the job's resumable state.
+            throw new TrainingFailedException($"job {job.Job}, segment {task.Segment}: {e.Message}; " +
+                (task.Segment > 1 ? $"the last good state is {SegmentArtifact(run, job.Job, task.Segment - 1)}" : $"it started from {input}"));
+        }
         var seconds = clock.Elapsed.TotalSeconds;
 
         await run.WriteAsync(output + ".optim", (s, _) => { trainer.SaveOptimizerState(s); return Task.CompletedTask; });

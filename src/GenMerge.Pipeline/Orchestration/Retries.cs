@@ -8,11 +8,12 @@ public static class Retries
     public static readonly TaskOptions Activity = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2.0)
     {
-        // A bad request or a bad checkpoint fails the same way every time: do not retry those.
+        // A bad request, a bad checkpoint or a diverged job fails the same way every time: do not retry those.
         HandleFailure = f => !IsUserError(f),
     });
 
     static bool IsUserError(TaskFailureDetails f) =>
         f.IsCausedBy<Requests.RequestException>() || f.IsCausedBy<Core.Checkpoints.CheckpointException>()
+        || f.IsCausedBy<Activities.TrainingFailedException>()
         || (f.InnerFailure is { } inner && IsUserError(inner));
 }

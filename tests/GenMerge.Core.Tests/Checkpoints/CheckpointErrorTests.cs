@@ -168,6 +168,75 @@ public sealed class CheckpointErrorTests : IDisposable
     }
 
     [Fact]
+    public void Huge_finite_weight_is_refused_naming_the_tensor()
+    {
+        var path = WriteEdited("huge.safetensors", (t, _) =>
+        {
+            var w = t["G.fc2.weight"].clone();
+            w[0, 0] = tensor(3e38f);
+            t["G.fc2.weight"] = w;
+        });
+        var ex = LoadFails(path);
+        Assert.Contains("tensor 'G.fc2.weight' holds a value of magnitude 3E+38", ex.Message);
+    }
+
+    [Fact]
+    public void Weight_at_the_magnitude_limit_still_loads()
+    {
+        var path = WriteEdited("large.safetensors", (t, _) =>
+        {
+            var w = t["G.fc2.weight"].clone();
+            w[0, 0] = tensor((float)Checkpoint.MaxAbsWeight);
+            t["G.fc2.weight"] = w;
+        });
+        Checkpoint.Load(path, null, TinyModels.Factory).Dispose();
+    }
+
+    [Fact]
+    public void A_folder_is_not_a_checkpoint_file()
+    {
+        var path = PathFor("folder.safetensors");
+        Directory.CreateDirectory(path);
+        var ex = LoadFails(path);
+        Assert.Contains("is a folder, not a checkpoint file", ex.Message);
+        Assert.DoesNotContain("denied", ex.Message);
+    }
+
+    [Fact]
+    public void Duplicate_metadata_keys_are_refused()
+    {
+        var good = WriteEdited("dupmeta-src.safetensors", (_, _) => { });
+        var bytes = File.ReadAllBytes(good);
+        int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        var header = Encoding.UTF8.GetString(bytes, 8, length);
+        var edited = header.Replace("\"__metadata__\":{", "\"__metadata__\":{\"format\":\"genmerge/0\",");
+        Assert.NotEqual(header, edited);
+        var path = PathFor("dupmeta.safetensors");
+        WriteWithHeader(path, edited, bytes[(8 + length)..]);
+        Assert.Contains("names 'format' twice", LoadFails(path).Message);
+    }
+
+    [Fact]
+    public void Oversized_metadata_is_refused()
+    {
+        var path = WriteEdited("bigmeta.safetensors", (_, m) => m["notes"] = new string('x', 10_000_000));
+        var ex = LoadFails(path);
+        Assert.Contains("__metadata__ is larger than", ex.Message);
+        Assert.Contains("'notes'", ex.Message);
+    }
+
+    /// <summary>A header of the test's own (padded to 8 bytes as writers do) before the given data section.</summary>
+    private static void WriteWithHeader(string path, string headerJson, byte[] data)
+    {
+        var header = Encoding.UTF8.GetBytes(headerJson.TrimEnd() + new string(' ', (8 - Encoding.UTF8.GetByteCount(headerJson.TrimEnd()) % 8) % 8));
+        var bytes = new byte[8 + header.Length + data.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        header.CopyTo(bytes, 8);
+        data.CopyTo(bytes, 8 + header.Length);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    [Fact]
     public void Missing_file_is_reported()
     {
         var path = PathFor("nope.safetensors");

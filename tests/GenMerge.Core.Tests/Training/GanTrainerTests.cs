@@ -38,6 +38,25 @@ public class GanTrainerTests
     }
 
     [Fact]
+    public void A_nan_loss_stops_training_before_any_weight_changes()
+    {
+        using var model = GanModel.Create(Tiny, seed: 2);
+        var data = new UnconditionalData(ProceduralDomain.Create("rings", 16, 7));
+        using var trainer = new GanTrainer(model, data, new TrainOptions { BatchSize = 8, Seed = 3 }, CPU);
+        trainer.Train(2);
+        using (no_grad()) model.G.parameters().First().view(-1)[0] = float.NaN; // a diverged G, as after a bad step
+        var dBefore = model.D.parameters().Select(p => p.detach().clone()).ToList();
+        var gBefore = model.G.parameters().Skip(1).Select(p => p.detach().clone()).ToList();
+
+        var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Train(3));
+        Assert.Equal(2, ex.Step);
+        Assert.Contains("training diverged at step 2: G loss is NaN", ex.Message);
+        Assert.Equal(2, model.Provenance.Steps);
+        foreach (var (p, b) in model.D.parameters().Zip(dBefore)) Assert.True(p.allclose(b, 0, 0), "D changed after the NaN step");
+        foreach (var (p, b) in model.G.parameters().Skip(1).Zip(gBefore)) Assert.True(p.allclose(b, 0, 0), "G changed after the NaN step");
+    }
+
+    [Fact]
     public void Training_is_reproducible_by_seed_and_the_ema_follows_g()
     {
         float[] Run()

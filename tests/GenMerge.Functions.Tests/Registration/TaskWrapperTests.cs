@@ -1,4 +1,6 @@
 using System.Reflection;
+using GenMerge.Core.Checkpoints;
+using GenMerge.Core.Models;
 using GenMerge.Functions.Startup;
 using GenMerge.Functions.Tasks;
 using GenMerge.Functions.Tests.Support;
@@ -78,14 +80,24 @@ public sealed class TaskWrapperTests : IDisposable
     {
         const string runId = "20250101-000000-abcdef";
         string from = $"runs/{runId}/finetune/seg-0002.safetensors";
-        await temp.Store.WriteTextAsync(from, "weights after segment 2");
+        using (var model = GanModel.Create(ModelConfig.Default(ModelConfig.Compact, 16), seed: 2))
+            await temp.Store.WriteAsync(from, (s, _) => { Checkpoint.Save(model, s); return Task.CompletedTask; });
+        var bytes = await ReadAllAsync(from);
         using var services = new ServiceCollection().AddSingleton<IArtifactStore>(temp.Store).BuildServiceProvider();
 
         var context = new FakeFunctionContext(services, new Dictionary<string, object?> { ["instanceId"] = runId });
         string merged = await new ActivityFunctions().PublishMerged(new PublishTask(runId, from), context);
 
         Assert.Equal(new RunArtifacts(temp.Store, runId).Merged, merged);
-        Assert.Equal("weights after segment 2", await temp.Store.ReadTextAsync(merged));
+        Assert.Equal(bytes, await ReadAllAsync(merged));
+    }
+
+    async Task<byte[]> ReadAllAsync(string name)
+    {
+        await using var s = await temp.Store.OpenReadAsync(name);
+        var m = new MemoryStream();
+        await s.CopyToAsync(m);
+        return m.ToArray();
     }
 
     sealed class EchoContextActivity : TaskActivity<string, string>
