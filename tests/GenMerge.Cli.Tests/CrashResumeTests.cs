@@ -41,7 +41,7 @@ public class CrashResumeTests
             while (!await store.ExistsAsync(done2))
             {
                 Assert.False(p.HasExited, "merge ended before it could be killed");
-                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), "no segment finished in 3 minutes");
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(10), "no segment finished in 10 minutes");
                 await Task.Delay(100);
             }
         }
@@ -54,7 +54,9 @@ public class CrashResumeTests
         var seg2 = await store.ReadTextAsync($"runs/{runId}/rooted/squares/seg-002.safetensors.json");
         Assert.False(await store.ExistsAsync($"runs/{runId}/report.json"));
 
-        var resumed = cli.Run("resume", runId, "--storage", Azurite, "--out", cli.PathOf("out"));
+        // ~30 s on a quiet 2-core machine (15 s of it waiting for the killed process's activity message to become
+        // visible again); the limit is for a machine at load ~15, where it took over 5 minutes.
+        var resumed = cli.Run(TimeSpan.FromMinutes(15), "resume", runId, "--storage", Azurite, "--out", cli.PathOf("out"));
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.True(File.Exists(cli.PathOf("out/report.json")));
         Assert.True(File.Exists(cli.PathOf("out/merged.safetensors")));
