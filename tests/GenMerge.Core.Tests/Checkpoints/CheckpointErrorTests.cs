@@ -167,30 +167,24 @@ public sealed class CheckpointErrorTests : IDisposable
         Assert.Contains("tensor 'G.fc2.bias' contains NaN or Inf", ex.Message);
     }
 
+    /// <summary>A checkpoint of the tiny model with one weight of G.fc2 set to <paramref name="value"/>.</summary>
+    private string WithWeight(string name, float value) => WriteEdited(name, (t, _) =>
+    {
+        var w = t["G.fc2.weight"].clone();
+        w[0, 0] = tensor(value);
+        t["G.fc2.weight"] = w;
+    });
+
     [Fact]
     public void Huge_finite_weight_is_refused_naming_the_tensor()
     {
-        var path = WriteEdited("huge.safetensors", (t, _) =>
-        {
-            var w = t["G.fc2.weight"].clone();
-            w[0, 0] = tensor(3e38f);
-            t["G.fc2.weight"] = w;
-        });
-        var ex = LoadFails(path);
+        var ex = LoadFails(WithWeight("huge.safetensors", 3e38f));
         Assert.Contains("tensor 'G.fc2.weight' holds a value of magnitude 3E+38", ex.Message);
     }
 
     [Fact]
-    public void Weight_at_the_magnitude_limit_still_loads()
-    {
-        var path = WriteEdited("large.safetensors", (t, _) =>
-        {
-            var w = t["G.fc2.weight"].clone();
-            w[0, 0] = tensor((float)Checkpoint.MaxAbsWeight);
-            t["G.fc2.weight"] = w;
-        });
-        Checkpoint.Load(path, null, TinyModels.Factory).Dispose();
-    }
+    public void Weight_at_the_magnitude_limit_still_loads() =>
+        Checkpoint.Load(WithWeight("large.safetensors", (float)Checkpoint.MaxAbsWeight), null, TinyModels.Factory).Dispose();
 
     [Fact]
     public void A_folder_is_not_a_checkpoint_file()
