@@ -1,3 +1,4 @@
+using GenMerge.Core.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,8 +22,8 @@ public sealed class CompactDownBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        if (fromrgb is not null) x = nn.functional.leaky_relu(fromrgb.forward(x), 0.2);
-        x = nn.functional.leaky_relu(conv.forward(x), 0.2);
+        if (fromrgb is not null) x = LeakyRelu.Apply(fromrgb.forward(x));
+        x = LeakyRelu.Apply(conv.forward(x));
         return nn.functional.avg_pool2d(x, new long[] { 2, 2 });
     }
 }

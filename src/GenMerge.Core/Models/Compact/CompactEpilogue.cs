@@ -29,8 +29,8 @@ public sealed class CompactEpilogue : nn.Module<Tensor, (Tensor Logit, Tensor Fe
     public override (Tensor Logit, Tensor Features) forward(Tensor x)
     {
         if (mbstd is not null) x = mbstd.forward(x);
-        x = nn.functional.leaky_relu(conv.forward(x), 0.2);
-        var h = nn.functional.leaky_relu(fc.forward(x.flatten(1)), 0.2);
+        x = LeakyRelu.Apply(conv.forward(x));
+        var h = LeakyRelu.Apply(fc.forward(x.flatten(1)));
         return (@out.forward(h), h);
     }
 }

@@ -61,7 +61,7 @@ public sealed class CompactGenerator : Generator
         if (embed is not null)
             x = cat(new[] { x, SecondMoment.Normalize(embed.forward(cc!)) }, 1);
         x = fc.forward(x).reshape(-1, _c4, 4, 4);
-        x = SecondMoment.Normalize(nn.functional.leaky_relu(x, 0.2));
+        x = SecondMoment.Normalize(LeakyRelu.Apply(x));
         foreach (var block in _blocks) x = block.forward(x);
         return tanh(torgb.forward(x));
     }

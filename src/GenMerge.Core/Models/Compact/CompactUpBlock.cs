@@ -20,7 +20,7 @@ public sealed class CompactUpBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         x = nn.functional.interpolate(x, scale_factor: new[] { 2.0, 2.0 }, mode: InterpolationMode.Nearest);
-        x = nn.functional.leaky_relu(conv.forward(x), 0.2);
+        x = LeakyRelu.Apply(conv.forward(x));
         return SecondMoment.Normalize(x);
     }
 }
