@@ -72,6 +72,21 @@ public class StyleGan2ReferenceTests
         TinyModels.AssertDifferent(ReferenceFixtures.Npy(name + "_D.npy"), d.forward(ReferenceFixtures.Npy(name + "_img_in.npy"), c), 1e-3, "D without clamp");
     }
 
+    [Theory]
+    [InlineData("orig_orig_c2")]
+    [InlineData("skip_skip_c2")]
+    public void A_model_made_conditional_by_the_merge_has_the_reference_conditional_layout(string name)
+    {
+        // What a merge publishes (unconditional sources -> Conditioning.ToConditional) must load into the reference's
+        // conditional G and D by name and shape: LoadStrict asserts exactly that against the reference state dicts.
+        var config = ReferenceFixtures.Config(name);
+        using var source = GanModel.Create(config with { CDim = 0 }, seed: 1);
+        using var merged = GenMerge.Core.Merging.Conditioning.ToConditional(source, config.CDim);
+        Assert.Equal(config, merged.Config);
+        ReferenceFixtures.LoadStrict(merged.G, name + "_G.safetensors");
+        ReferenceFixtures.LoadStrict(merged.D, name + "_D.safetensors");
+    }
+
     /// <summary>stylegan2-ada's official configs: paper256 (channel_base 16384) and FFHQ-1024 ('stylegan2', 32768).</summary>
     private static ModelConfig Official(int resolution, int channelBase, int mbstdGroup, int cDim = 0) => new ModelConfig
     {
