@@ -17,11 +17,11 @@ public static class Conditioning
     /// A NEW model with c_dim = <paramref name="cDim"/> whose G, G_ema and D equal the source's for every class.
     /// Shared tensors (parameters and buffers, w_avg included) are copied. New tensors:
     /// G's class embedding is random (seeded; it is 2nd-moment normalised, so its scale does not matter) and the
-    /// same in G and G_ema; the first layer's new input columns that read it are ZERO; D's cmap is ZERO. stylegan2
+    /// same in G and G_ema; the first layer's new input columns that read it are ZERO; compact D's cmap is ZERO. stylegan2
     /// (mapping lr_multiplier 0.01, under which zero columns would barely grow) instead keeps fresh fc0 class
     /// columns and starts the embedding as one class-independent vector that fc0's bias compensates (<see cref="FullStrengthClassInput"/>);
     /// its D gets stylegan2-ada's conditional layout, also exact (<see cref="ReferenceDFromUnconditional"/>).
-    /// Equalised-lr layers whose in_features grow (stylegan2 mapping.fc0, embed and cmap when c_dim grows) get their
+    /// Equalised-lr layers whose in_features grow (stylegan2 mapping.fc0, and mapping.embed / D.mapping.embed / legacy cmap when c_dim grows) get their
     /// copied columns rescaled by sqrt(new_in / old_in) so weight * weight_gain is unchanged.
     /// Extending a conditional source copies the old classes' columns and keeps its D layout; new classes get random
     /// embedding columns in G (feeding the existing, trained embedding inputs of the first layer) and zero columns in
