@@ -7,8 +7,10 @@ namespace GenMerge.Core.Models.StyleGan2;
 /// <summary>
 /// StyleGAN2 generator: <c>mapping</c> (z, c -> ws) then <c>synthesis</c> (ws -> image), with the
 /// parameter names of stylegan2-ada-pytorch's networks.py (e.g. mapping.fc0.weight, synthesis.b4.const,
-/// synthesis.b16.conv1.affine.weight), so its state dicts convert by name. Differences from the reference:
-/// no fp16 / conv_clamp / fused grouped conv (same maths, non-fused form), fixed 'skip' architecture.
+/// synthesis.b16.conv1.affine.weight), so its state dicts convert by name. Architecture 'skip' or 'orig'
+/// (<see cref="ModelConfig.GArchitecture"/>), conv_clamp as the reference. Differences from the reference: layers it
+/// runs in fp16 (num_fp16_res) are computed in fp32, and the modulated conv uses the non-fused form (same maths as its
+/// grouped conv; tests/fixtures/sg2ref.py checks the two agree), no 'resnet' G and no truncation_cutoff.
 /// </summary>
 public sealed class StyleGan2Generator : Generator
 {
