@@ -9,7 +9,7 @@ namespace GenMerge.Core.Models.StyleGan2;
 /// </summary>
 internal static class Ops
 {
-    public const double LreluSlope = 0.2;
+    public const double LreluSlope = Layers.LeakyRelu.DefaultSlope;
     /// <summary>bias_act's def_gain for lrelu: keeps the activations' expected magnitude.</summary>
     public static readonly double LreluGain = Math.Sqrt(2.0);
     public const int FilterSize = 4;
@@ -37,7 +37,7 @@ internal static class Ops
         }
         if (lrelu)
         {
-            x = nn.functional.leaky_relu(x, LreluSlope);
+            x = Layers.LeakyRelu.Apply(x); // one long-lived Scalar: see LeakyRelu
             gain *= LreluGain;
         }
         if (gain != 1.0) x = x * gain;
