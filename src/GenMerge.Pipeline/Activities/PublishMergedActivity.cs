@@ -1,5 +1,6 @@
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Storage;
+using GenMerge.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 
 namespace GenMerge.Pipeline.Activities;
@@ -11,6 +12,8 @@ public sealed class PublishMergedActivity(IArtifactStore store) : TaskActivity<P
 {
     public override async Task<string> RunAsync(TaskActivityContext context, PublishTask task)
     {
+        // Not a TorchActivity (no torch work), so it opens its telemetry scope itself.
+        using var scope = StageScope.Start(task);
         var run = new RunArtifacts(store, task.RunId);
         await using var s = await store.OpenReadAsync(task.From);
         await run.WriteAsync(run.Merged, s);

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using GenMerge.Pipeline.Telemetry;
 
-namespace GenMerge.Infra.Tests.Telemetry;
+namespace GenMerge.Pipeline.Tests.Telemetry;
 
-/// <summary>The pipeline's instruments record what the monitoring queries read.</summary>
+/// <summary>The recorders on their own (tags, units, what is dropped); PipelineTelemetryTests shows a merge calls them.</summary>
 public class GenMergeTelemetryTests
 {
     sealed record Measurement(string Instrument, double Value, Dictionary<string, object?> Tags);
