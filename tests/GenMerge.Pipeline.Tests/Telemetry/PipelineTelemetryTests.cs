@@ -46,7 +46,7 @@ public class PipelineTelemetryTests
         Assert.Equal(4, rates.Count); // one per segment
         Assert.All(rates, m => Assert.True(m.Value > 0, $"{m.Value} steps/s"));
         foreach (var stage in new[] { "rooting", "finetune" })
-            foreach (var loss in new[] { "g", "d" })
+            foreach (var loss in new[] { "g", "d", "r1" })
             {
                 Assert.Equal(2, capture.Of("genmerge.training.loss").Count(m => m.Tag(GenMergeTelemetry.StageTag) == stage && m.Tag(GenMergeTelemetry.LossNameTag) == loss));
                 Assert.Contains(capture.Of("genmerge.training.loss.last"), m => m.Tag(GenMergeTelemetry.StageTag) == stage && m.Tag(GenMergeTelemetry.LossNameTag) == loss);
@@ -63,5 +63,19 @@ public class PipelineTelemetryTests
         Assert.True(Sum("write") >= stored, $"written {Sum("write")} < stored {stored}");
         long merged = new FileInfo(t.Store.Locate(new RunArtifacts(t.Store, runId).Merged)).Length;
         Assert.True(Sum("read") >= merged, $"read {Sum("read")} < merged model {merged}");
+    }
+
+    [Fact]
+    public void A_failing_activity_leaves_an_error_span_with_the_exception()
+    {
+        using var capture = new TelemetryCapture();
+        var runId = "failing-" + Guid.NewGuid().ToString("N")[..8];
+        using (var scope = StageScope.Start(new GenMerge.Pipeline.Orchestration.MergeRunInput(runId, new GenMerge.Pipeline.Requests.MergeRequest())))
+            scope!.Fail(new InvalidDataException("bad checkpoint"));
+        var span = Assert.Single(capture.Spans, s => (string?)s.GetTagItem(GenMergeTelemetry.RunIdTag) == runId);
+        Assert.Equal("genmerge.validate", span.OperationName);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal("bad checkpoint", span.StatusDescription);
+        Assert.Contains(span.Events, e => e.Name == "exception");
     }
 }
