@@ -11,7 +11,7 @@ namespace GenMerge.Pipeline.Telemetry;
 /// await, so a span started there would be emitted again on each replay with a meaningless duration.
 /// The stage of each activity's input is decided here and nowhere else.
 /// </summary>
-public sealed class StageScope : IDisposable
+internal sealed class StageScope : IDisposable
 {
     readonly Activity? span;
     readonly long started = Stopwatch.GetTimestamp();
