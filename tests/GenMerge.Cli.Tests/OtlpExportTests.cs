@@ -35,4 +35,26 @@ public class OtlpExportTests
                                      "genmerge.artifacts.bytes", "genmerge.stage.duration" })
             Assert.True(OtlpCollector.HasString(metrics, 0x0A, name), $"no metric {name}");
     }
+
+    [Fact]
+    public async Task A_merge_exports_over_otlp_grpc_when_the_protocol_says_so()
+    {
+        using var cli = new CliRunner();
+        foreach (var d in new[] { "rings", "squares" })
+            Assert.Equal(0, cli.Run("train", "--domain", d, "--resolution", "16", "--steps", "2", "--batch", "8",
+                                    "--snapshot-every", "0", "--out", cli.PathOf($"{d}.safetensors")).ExitCode);
+        await using var collector = await GrpcOtlpCollector.StartAsync();
+        cli.Env["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint;
+        cli.Env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+
+        var r = cli.Run("merge", "--model", cli.PathOf("rings.safetensors"), "--model", cli.PathOf("squares.safetensors"),
+                        "--rooting-steps", "2", "--merge-steps", "2", "--segment-steps", "2", "--samples", "16",
+                        "--eval-samples", "8", "--batch", "8", "--out", cli.PathOf("out"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var traces = collector.Bodies(GrpcOtlpCollector.Traces);
+        var metrics = collector.Bodies(GrpcOtlpCollector.Metrics);
+        Assert.All(Stages, s => Assert.True(OtlpCollector.HasString(traces, 0x2A, $"genmerge.{s}"), $"no span genmerge.{s}"));
+        Assert.True(OtlpCollector.HasString(metrics, 0x0A, "genmerge.training.steps"), "no metric genmerge.training.steps");
+        Assert.True(OtlpCollector.HasString(metrics, 0x0A, "genmerge.artifacts.bytes"), "no metric genmerge.artifacts.bytes");
+    }
 }
