@@ -9,7 +9,7 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Region for every resource. Serverless GPUs exist only in some regions (see infra/README-deploy.md).')
+@description('Region for every resource. Serverless GPUs exist only in some regions (see docs/azure.md).')
 param location string
 
 @description('Object id of the deploying user or CI principal (azd fills AZURE_PRINCIPAL_ID). It gets blob data access so merge requests can be uploaded with --auth-mode login. Empty: no assignment.')

@@ -2,12 +2,12 @@
 # Every merge method on the same source models, step budget and seeds, one after another in one run;
 # writes a results file with a summary table (per-domain FID-R18 ratio to the source and domain
 # accuracy, wall time) generated from the reports, then each method's full report (parameter counts,
-# rooting weight distances, stage timings, grids).
+# rooting weight distances, stage timings; the grids stay in OUT, which git ignores).
 #   bash bench/merge-methods/run.sh [SOURCE...]
 # Without sources it trains DOMAINS (default "rings squares"; FAMILY (compact), RES px, SOURCE_STEPS steps,
 # CHANNEL_BASE (the family's default width unless set)) first, into bench/merge-methods/sources/ (reused by later runs),
 # each from init seed SEED, or from its own seed in SOURCE_SEEDS (one per domain, e.g. "1 2"): sources that share an
-# init stay closer in weights, which flatters naive averaging (see the README section on init seeds).
+# init stay closer in weights, which flatters naive averaging (see LOG.md, the section on init seeds).
 # A METHODS entry may add options after '+': METHOD+freeze-dN runs METHOD with --freeze-d N (Freeze-D: D's first N
 # blocks fixed), METHOD+ada with --aug ada (adaptive augmentation of D's inputs), METHOD+fixedP with --aug fixed --aug-p P,
 # METHOD+best with --select best (publish the fine-tuning checkpoint closest to held-out source samples),
@@ -117,8 +117,11 @@ rel=$(realpath --relative-to="$(dirname "$RESULTS")" "$OUT")
     echo
     echo "## $m (${WALL[$m]} s wall)"
     echo
-    # The report's tables without its title line; image links point into the method's folder.
-    tail -n +2 "$OUT/$m/report.md" | sed "s#](grids/#]($rel/$m/grids/#"
+    # The report's tables without its title line. Its image links are left out: they would point into
+    # OUT, which is not kept in git; copy a picture worth keeping into grids/ and link it by hand.
+    tail -n +2 "$OUT/$m/report.md" | { grep -v '^!\[' || true; }
+    echo
+    echo "Grids: \`$m/grids/\` in OUT (\`$rel\`), not kept in git."
   done
 } > "$RESULTS"
 echo "wrote $RESULTS"

@@ -3,7 +3,7 @@
 # rings and stripes trained 3000 steps (as run.sh trains them), squares trained 3000 steps and then resumed to 6000, 9000 and
 # 12000 (a resumed run draws other latents than one long run, so this chain, not `--steps 12000`, is what made
 # them); each squares stage (3000 included) is scored against its domain (FID-R18, 200 images) into sources/*.eval.json.
-# RES=32 makes the same chain at 32 px (the sections "stylegan2 at 32 px" of the README). SEED (default 1) is the init
+# RES=32 makes the same chain at 32 px (the sections "stylegan2 at 32 px" of LOG.md). SEED (default 1) is the init
 # and training seed of every source made (and is in the file names); DOMAINS (default "rings stripes squares") picks
 # which are made, e.g. RES=32 SEED=2 DOMAINS=stripes for a stripes source that shares no init with the others.
 #   [RES=16|32] [SEED=N] [DOMAINS="..."] GENMERGE=path/to/genmerge bash bench/merge-methods/stylegan2-sources.sh

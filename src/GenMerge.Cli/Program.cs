@@ -1,6 +1,10 @@
 using System.CommandLine;
 using GenMerge.Cli.Commands;
 using GenMerge.Cli.Console;
+using GenMerge.Cli.Running;
+
+// OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set; disposed (flushed) when the command returns.
+using var telemetry = OtlpTelemetry.FromEnvironment();
 
 var root = new RootCommand("genmerge: merge pretrained GANs into one class-conditional generator (GAN Cocktail).")
 {

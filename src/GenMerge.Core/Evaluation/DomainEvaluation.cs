@@ -11,7 +11,7 @@ public sealed record DomainFeatures(Tensor Merged, Tensor Source, Tensor Referen
 }
 
 /// <summary>
-/// Evaluation of a merged model on one domain (DESIGN.md §1 step 6). The reference is the user's
+/// Evaluation of a merged model on one domain (docs/design.md §1 step 6). The reference is the user's
 /// (built-in domain or image folder) when given, else held-out samples of the source itself.
 /// </summary>
 public static class DomainEvaluation

@@ -3,7 +3,7 @@ using GenMerge.Core.Models;
 namespace GenMerge.Core.Merging;
 
 /// <summary>
-/// The conditional starting point of merge fine-tuning for each method (DESIGN.md §1 steps 3-4).
+/// The conditional starting point of merge fine-tuning for each method (docs/design.md §1 steps 3-4).
 /// </summary>
 public static class MergeInit
 {

@@ -1,4 +1,5 @@
 using GenMerge.Core;
+using GenMerge.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 
 namespace GenMerge.Pipeline.Activities;
@@ -9,8 +10,20 @@ namespace GenMerge.Pipeline.Activities;
 /// </summary>
 public abstract class TorchActivity<TInput, TOutput> : TaskActivity<TInput, TOutput>
 {
-    public sealed override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) =>
-        TorchThread.RunAsync(() => RunOnTorchThreadAsync(context, input));
+    public sealed override async Task<TOutput> RunAsync(TaskActivityContext context, TInput input)
+    {
+        // Every host runs its activities through here: one span and duration per execution.
+        using var scope = StageScope.Start(input);
+        try
+        {
+            return await TorchThread.RunAsync(() => RunOnTorchThreadAsync(context, input));
+        }
+        catch (Exception e)
+        {
+            scope?.Fail(e);
+            throw;
+        }
+    }
 
     protected abstract Task<TOutput> RunOnTorchThreadAsync(TaskActivityContext context, TInput input);
 }

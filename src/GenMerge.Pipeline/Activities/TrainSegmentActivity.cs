@@ -5,6 +5,7 @@ using GenMerge.Core.Models;
 using GenMerge.Core.Training;
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Storage;
+using GenMerge.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
@@ -73,6 +74,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
                 (task.Segment > 1 ? $"the last good state is {SegmentArtifact(run, job.Job, task.Segment - 1)}" : $"it started from {input}"));
         }
         var seconds = clock.Elapsed.TotalSeconds;
+        RecordTelemetry(job, steps, clock.Elapsed, last);
 
         await run.WriteAsync(output + ".optim", (s, _) => { trainer.SaveOptimizerState(s); return Task.CompletedTask; });
         await ModelArtifacts.SaveAsync(run, output, model);
@@ -81,6 +83,17 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
         await run.WriteJsonAsync(resultName, result);
         log.LogInformation("{Job} segment {N}: step {Step}/{Total} in {Seconds:F1} s", job.Job, task.Segment, result.Step, job.TotalSteps, seconds);
         return result;
+    }
+
+    /// <summary>Steps, steps/s and the segment's last losses (genmerge.training.*), tagged with the job's stage and domain.</summary>
+    static void RecordTelemetry(TrainJob job, int steps, TimeSpan elapsed, TrainProgress? last)
+    {
+        var (stage, domain) = StageScope.Of(job);
+        GenMergeTelemetry.RecordSegment(stage, steps, elapsed, domain);
+        if (last is null) return;
+        GenMergeTelemetry.RecordLoss(stage, "g", last.LossG, domain);
+        GenMergeTelemetry.RecordLoss(stage, "d", last.LossD, domain);
+        GenMergeTelemetry.RecordLoss(stage, "r1", last.R1Penalty, domain);
     }
 
     async Task<ITrainingData> LoadDataAsync(RunArtifacts run, TrainJob job, bool rooting, long seed)

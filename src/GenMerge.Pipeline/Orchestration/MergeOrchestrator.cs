@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace GenMerge.Pipeline.Orchestration;
 
 /// <summary>
-/// A whole merge (DESIGN.md §1): validate sources, fan out synthetic shards, fan out rooting as
+/// A whole merge (docs/design.md §1): validate sources, fan out synthetic shards, fan out rooting as
 /// parallel chains of training segments, fan in to averaging + conditioning, fine-tune in segments,
 /// fan out evaluation per domain, write the report. Deterministic: all I/O happens in activities,
 /// time comes from the context.

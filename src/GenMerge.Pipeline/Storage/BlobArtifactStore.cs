@@ -5,6 +5,7 @@ using Azure.Identity;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using GenMerge.Pipeline.Telemetry;
 
 namespace GenMerge.Pipeline.Storage;
 
@@ -78,7 +79,7 @@ public sealed class BlobArtifactStore : IArtifactStore
         {
             // allowModifications: false pins the ETag, so a concurrent overwrite makes this read fail loudly
             // instead of silently mixing two versions.
-            return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 << 20 }, cancellationToken);
+            return new MeteredReadStream(await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 << 20 }, cancellationToken));
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -132,6 +133,7 @@ public sealed class BlobArtifactStore : IArtifactStore
             throw;
         }
         await upload;
+        GenMergeTelemetry.RecordBytes(write: true, size);
         return new ArtifactInfo(name, size, sha);
     }
 

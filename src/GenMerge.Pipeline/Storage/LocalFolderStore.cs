@@ -1,3 +1,5 @@
+using GenMerge.Pipeline.Telemetry;
+
 namespace GenMerge.Pipeline.Storage;
 
 /// <summary>
@@ -36,7 +38,7 @@ public sealed class LocalFolderStore : IArtifactStore
             // FileShare.Delete lets a concurrent writer rename a new version over this one while we read.
             Stream s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
                 BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            return Task.FromResult(s);
+            return Task.FromResult<Stream>(new MeteredReadStream(s));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -67,6 +69,7 @@ public sealed class LocalFolderStore : IArtifactStore
                 file.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
+            GenMergeTelemetry.RecordBytes(write: true, size);
             return new ArtifactInfo(name, size, sha);
         }
         catch
