@@ -1,6 +1,5 @@
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Storage;
-using GenMerge.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 
 namespace GenMerge.Pipeline.Activities;
@@ -15,8 +14,6 @@ public sealed class PublishMergedActivity(IArtifactStore store) : TorchActivity<
 {
     protected override async Task<string> RunOnTorchThreadAsync(TaskActivityContext context, PublishTask task)
     {
-        // Not a TorchActivity (no torch work), so it opens its telemetry scope itself.
-        using var scope = StageScope.Start(task);
         var run = new RunArtifacts(store, task.RunId);
         using (await ModelArtifacts.LoadAsync(store, task.From)) { }
         await using var s = await store.OpenReadAsync(task.From);
