@@ -7,7 +7,7 @@ public static class CommonOptions
 {
     public static Option<long> Seed() => new("--seed") { Description = "Random seed (same seed, same result)", DefaultValueFactory = _ => 1 };
 
-    public static Option<FileInfo> Model(string description = "Checkpoint (.safetensors)") =>
+    public static Option<FileInfo> Model(string description = "Checkpoint (.safetensors, or a stylegan2-ada .pkl / torch .pt imported on the fly)") =>
         new Option<FileInfo>("--model") { Description = description, Required = true }.AcceptExistingOnly();
 
     public static Option<int?> Class() => new("--class") { Description = "Class index of a conditional model (default: all classes)" };
