@@ -46,26 +46,26 @@ public sealed class MergeLauncher
         var run = new RunArtifacts(Store, runId);
         var models = new List<ModelRef>();
         var uploads = new List<string>();
-        for (int i = 0; i < modelFiles.Count; i++)
-        {
-            var file = modelFiles[i];
-            if (!File.Exists(file)) throw new FileNotFoundException($"--model: '{file}' not found");
-            var local = ImportIfForeign(file);
-            uploads.Add(local);
-            var info = Checkpoint.ReadInfo(local); // refuses bad files before anything is uploaded
-            var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(info.Provenance.Data) ?? Path.GetFileNameWithoutExtension(file);
-            models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(info.Provenance.Data) });
-        }
-        var request = (settings with { Models = models }).Validate();
         try
         {
+            for (int i = 0; i < modelFiles.Count; i++)
+            {
+                var file = modelFiles[i];
+                if (!File.Exists(file)) throw new FileNotFoundException($"--model: '{file}' not found");
+                var local = ImportIfForeign(file);
+                uploads.Add(local);
+                var info = Checkpoint.ReadInfo(local); // refuses bad files before anything is uploaded
+                var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(info.Provenance.Data) ?? Path.GetFileNameWithoutExtension(file);
+                models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(info.Provenance.Data) });
+            }
+            var request = (settings with { Models = models }).Validate();
             for (int i = 0; i < modelFiles.Count; i++) await run.UploadFileAsync(models[i].Uri!, uploads[i]);
+            return request;
         }
         finally
         {
             foreach (var (u, f) in uploads.Zip(modelFiles)) if (u != f) File.Delete(u);
         }
-        return request;
     }
 
     /// <summary>A .pkl/.pt source is imported into a temporary GenMerge checkpoint (the import is in its provenance).</summary>
