@@ -19,11 +19,13 @@ public static class Conditioning
     /// G's class embedding is random (seeded; it is 2nd-moment normalised, so its scale does not matter) and the
     /// same in G and G_ema; the first layer's new input columns that read it are ZERO; D's cmap is ZERO. stylegan2
     /// (mapping lr_multiplier 0.01, under which zero columns would barely grow) instead keeps fresh fc0 class
-    /// columns and starts the embedding as one class-independent vector that fc0's bias compensates (<see cref="FullStrengthClassInput"/>).
+    /// columns and starts the embedding as one class-independent vector that fc0's bias compensates (<see cref="FullStrengthClassInput"/>);
+    /// its D gets stylegan2-ada's conditional layout, also exact (<see cref="ReferenceDFromUnconditional"/>).
     /// Equalised-lr layers whose in_features grow (stylegan2 mapping.fc0, embed and cmap when c_dim grows) get their
     /// copied columns rescaled by sqrt(new_in / old_in) so weight * weight_gain is unchanged.
-    /// Extending a conditional source copies the old classes' columns; new classes get random embedding columns
-    /// (feeding the existing, trained embedding inputs of the first layer) and zero cmap columns.
+    /// Extending a conditional source copies the old classes' columns and keeps its D layout; new classes get random
+    /// embedding columns in G (feeding the existing, trained embedding inputs of the first layer) and zero columns in
+    /// D's cmap (legacy projection) or D.mapping.embed (reference layout), so every new class starts as one class-free D.
     /// Seeds torch's global RNG with <paramref name="seed"/> (as <see cref="GanModel.Create"/> does).
     /// </summary>
     public static GanModel ToConditional(GanModel source, int cDim, IReadOnlyList<string>? classNames = null, long seed = 0)
@@ -32,8 +34,8 @@ public static class Conditioning
         if (cDim < 1) throw new ArgumentException($"c_dim: {cDim} must be >= 1 for a conditional model", nameof(cDim));
         if (cDim < origin.CDim)
             throw new ArgumentException($"c_dim: cannot shrink a model from {origin.CDim} to {cDim} classes", nameof(cDim));
-        var target = origin with { CDim = cDim };
-        var layout = ConditioningLayout.For(origin);
+        var target = ConditioningLayout.Target(origin, cDim);
+        var layout = ConditioningLayout.For(target);
 
         torch.manual_seed(seed);
         var g = ModelFactory.CreateGenerator(target);
@@ -44,7 +46,8 @@ public static class Conditioning
         {
             Transfer(source.G, g, layout, origin, target, "G");
             Transfer(source.GEma, gEma, layout, origin, target, "G_ema");
-            Transfer(source.D, d, layout, origin, target, "D");
+            if (layout.DReference) TransferReferenceD(source.D, (StyleGan2Discriminator)d, layout, origin, target);
+            else Transfer(source.D, d, layout, origin, target, "D");
         }
         catch
         {
@@ -76,18 +79,82 @@ public static class Conditioning
     /// <summary>
     /// Exact number of parameters <see cref="ToConditional"/> adds to G and D for a source of this config:
     /// from unconditional, the embedding (c_dim*embed + embed bias) plus the first layer's new input columns
-    /// (first_out*embed) in G, and cmap (cmap_dim*c_dim) in D; from c_dim N, only the new classes' columns.
+    /// (first_out*embed) in G; in D, cmap (cmap_dim*c_dim) for compact, and for stylegan2 (reference layout) D.mapping
+    /// (embed c_dim*K + K, then d_mapping_layers fc layers of K*K + K, K = cmap_dim) plus K - 1 more rows of b4.out
+    /// ((K - 1) * (C4 + 1)); from c_dim N, only the new classes' columns (embed_dim each in G, cmap_dim each in D).
     /// </summary>
     public static (long Generator, long Discriminator) AddedParameterCounts(ModelConfig source, int cDim)
     {
         if (cDim < Math.Max(1, source.CDim))
             throw new ArgumentException($"c_dim: {cDim} must be >= max(1, source c_dim {source.CDim})", nameof(cDim));
-        var layout = ConditioningLayout.For(source);
-        long e = source.EmbedDim, added = cDim - source.CDim;
+        var layout = ConditioningLayout.For(ConditioningLayout.Target(source, cDim));
+        long e = source.EmbedDim, added = cDim - source.CDim, k = layout.CmapDim;
         long gen = source.CDim == 0
             ? cDim * e + e + (long)layout.FirstLayerOut * e
             : added * e;
-        return (gen, added * layout.CmapDim);
+        long disc = source.CDim == 0 && layout.DReference
+            ? cDim * k + k + layout.DMappingLayers * (k * k + k) + (k - 1) * (layout.DFeatures + 1)
+            : added * k;
+        return (gen, disc);
+    }
+
+    /// <summary>
+    /// D in stylegan2-ada's conditional layout. From a conditional reference D: everything copied, D.mapping.embed's
+    /// old columns rescaled (its in_features grows), new ones zero. From an unconditional D (EXACT, up to float
+    /// rounding): the blocks and b4 except out copied; D.mapping keeps its fresh (seeded) fc layers, and its embed starts
+    /// class-independent (zero weight, bias = the fresh weight's first column), so cmap is one vector u for every class;
+    /// b4.out's rows become a_k * (the source's single out row and bias) with a = u * sqrt(K) / |u|^2, so
+    /// logit = sum_k a_k out(h) u_k / sqrt(K) = out(h), the source's logit. Classes separate as soon as the embedding's
+    /// weight (lr_multiplier 1) moves; b4.out starts rank 1 and fine-tuning spreads it.
+    /// </summary>
+    private static void TransferReferenceD(nn.Module src, StyleGan2Discriminator dst, ConditioningLayout layout, ModelConfig origin, ModelConfig target)
+    {
+        const string what = "D";
+        var s = src.state_dict();
+        var dd = dst.state_dict();
+        long n = origin.CDim, m = target.CDim;
+        bool fromUnconditional = n == 0;
+        bool Fresh(string key) => fromUnconditional && (key.StartsWith("mapping.") || key is ConditioningLayout.DOutWeight or ConditioningLayout.DOutBias);
+        foreach (var key in s.Keys)
+            if (!dd.ContainsKey(key))
+                throw new InvalidOperationException($"{what}: source tensor '{key}' has no place in the conditional model");
+        using var _ = no_grad();
+        foreach (var (key, t) in dd)
+        {
+            if (Fresh(key)) continue;
+            if (key == ConditioningLayout.DEmbedWeight)
+            {
+                t.zero_();
+                t.narrow(1, 0, n).copy_(Source(s, key, what) * layout.Rescale(n, m));
+                continue;
+            }
+            var st = Source(s, key, what);
+            if (!st.shape.SequenceEqual(t.shape))
+                throw new InvalidOperationException(
+                    $"{what}: tensor '{key}' has shape [{string.Join(", ", st.shape)}] in the source but [{string.Join(", ", t.shape)}] in the conditional model");
+            t.copy_(st);
+        }
+        if (fromUnconditional) ReferenceDFromUnconditional(dst, dd, Source(s, ConditioningLayout.DOutWeight, what), Source(s, ConditioningLayout.DOutBias, what));
+    }
+
+    /// <summary>The exact unconditional -> reference-layout init of D described at <see cref="TransferReferenceD"/>.</summary>
+    private static void ReferenceDFromUnconditional(StyleGan2Discriminator d, IDictionary<string, Tensor> dd, Tensor srcOutWeight, Tensor srcOutBias)
+    {
+        var embedWeight = dd[ConditioningLayout.DEmbedWeight];
+        dd[ConditioningLayout.DEmbedBias].copy_(embedWeight.select(1, 0));
+        embedWeight.zero_();
+        var mapping = d.Mapping!;
+        bool wasTraining = mapping.training;
+        mapping.eval();
+        using var c = zeros(1, embedWeight.shape[1]);
+        using var u = mapping.Features(null, c).squeeze(0);  // [K], the same for every class
+        mapping.train(wasTraining);
+        double k = u.shape[0];
+        double uu = u.square().sum().item<float>();
+        if (!(uu > 0)) throw new InvalidOperationException("D: the fresh D.mapping gave a zero cmap; cannot start the conditional D from its source");
+        using var a = u * (Math.Sqrt(k) / uu);                 // a . u = sqrt(K)
+        dd[ConditioningLayout.DOutWeight].copy_(a.unsqueeze(1) * srcOutWeight); // [K, 1] * [1, C4]; same in_features, same gain
+        dd[ConditioningLayout.DOutBias].copy_(a * srcOutBias);
     }
 
     /// <summary>Copies src's state into dst (which has c_dim = target.CDim), handling the class-dependent tensors.</summary>

@@ -72,13 +72,14 @@ public static class StateDictCompat
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var diffs = new List<string>();
-        foreach (var p in typeof(ModelConfig).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        // Non-public too: ModelConfig's JSON views of fields that are omitted while they hold their legacy value.
+        foreach (var p in typeof(ModelConfig).GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance))
         {
             var json = p.GetCustomAttribute<JsonPropertyNameAttribute>();
             if (json == null) continue; // derived properties (IsConditional) follow from the stored ones
             var va = p.GetValue(a);
             var vb = p.GetValue(b);
-            if (!Equals(va, vb)) diffs.Add($"{json.Name}: {va} vs {vb}");
+            if (!Equals(va, vb)) diffs.Add($"{json.Name}: {va ?? "(default)"} vs {vb ?? "(default)"}");
         }
         return diffs;
     }

@@ -63,13 +63,21 @@ public class ConditioningTests
         Assert.DoesNotContain(converted.GEma.parameters(), p => p.requires_grad);
         AssertSameOutputs(source, converted, 0, 3);
 
-        // G and G_ema share the new random embedding (stylegan2: in its bias, the same for every class); D's
-        // projection starts at zero.
+        // G and G_ema share the new random embedding (stylegan2: in its bias, the same for every class); D's class
+        // input starts at zero (compact: the projection; stylegan2: the weight of D.mapping's embedding, reference layout).
         string embed = family == ModelConfig.StyleGan2 ? "mapping.embed.bias" : "embed.weight";
         TinyModels.AssertClose(converted.G.state_dict()[embed], converted.GEma.state_dict()[embed], 0, "embed G vs G_ema");
         Assert.True(converted.G.state_dict()[embed].abs().sum().item<float>() > 0);
-        Assert.Equal(0f, converted.D.state_dict()["cmap.weight"].abs().sum().item<float>());
+        Assert.Equal(0f, converted.D.state_dict()[DClassInput(family)].abs().sum().item<float>());
+        if (family == ModelConfig.StyleGan2)
+        {
+            Assert.Equal(ModelConfig.DCondReference, converted.Config.DConditioning);
+            Assert.DoesNotContain("cmap.weight", converted.D.state_dict().Keys);
+        }
     }
+
+    /// <summary>D's class-input weight: compact's projection, stylegan2's D.mapping embedding (reference layout).</summary>
+    private static string DClassInput(string family) => family == ModelConfig.StyleGan2 ? "mapping.embed.weight" : "cmap.weight";
 
     [Fact]
     public void Stylegan2_class_columns_start_at_full_strength()
@@ -94,14 +102,14 @@ public class ConditioningTests
     public void Extending_a_conditional_model_keeps_its_old_classes_exactly(string family)
     {
         using var source = Source(family, 2, seed: 22);
-        using (no_grad()) // a trained-looking, non-zero projection, so its copy (and rescale) is tested
+        using (no_grad()) // a trained-looking, non-zero class input of D, so its copy (and rescale) is tested
             foreach (var (name, p) in source.D.named_parameters())
-                if (name == "cmap.weight") p.copy_(randn_like(p));
+                if (name == DClassInput(family)) p.copy_(randn_like(p));
         using var converted = Conditioning.ToConditional(source, 4);
         AssertSameOutputs(source, converted, 2, 2);
 
         using var _ = NewDisposeScope();
-        var cmap = converted.D.state_dict()["cmap.weight"];
+        var cmap = converted.D.state_dict()[DClassInput(family)];
         Assert.Equal(0f, cmap.narrow(1, 2, 2).abs().sum().item<float>());
         // A new class's D logit is the class-free logit out(h): the same for classes 2 and 3.
         var img = TinyModels.Images(4, converted.Config);
@@ -123,20 +131,73 @@ public class ConditioningTests
         Assert.Equal(after.Generator - before.Generator, added.Generator);
         Assert.Equal(after.Discriminator - before.Discriminator, added.Discriminator);
 
-        // The same numbers by hand: embed [E, C] + bias [E] + first-layer columns [out0, E]; cmap [cmap_dim, C].
+        // The same numbers by hand: embed [E, C] + bias [E] + first-layer columns [out0, E]; D: compact cmap
+        // [cmap_dim, C]; stylegan2 from unconditional (reference layout, K = cmap_dim = 12 channels at 4x4):
+        // D.mapping embed [K, C] + [K], 8 fc layers [K, K] + [K], and b4.out growing from [1, 12] + [1] to [K, 12] + [K].
         var cfg = source.Config;
         long e = cfg.EmbedDim;
         long out0 = family == ModelConfig.StyleGan2 ? cfg.WDim : 16L * 16; // compact: 16 channels at 4x4 -> fc out 16*4*4
         long cmapDim = family == ModelConfig.StyleGan2 ? 12 : 16;
         long expectedG = fromClasses == 0 ? toClasses * e + e + out0 * e : (toClasses - fromClasses) * e;
         Assert.Equal(expectedG, added.Generator);
-        Assert.Equal((toClasses - fromClasses) * cmapDim, added.Discriminator);
+        long k = cmapDim;
+        long expectedD = family == ModelConfig.StyleGan2 && fromClasses == 0
+            ? toClasses * k + k + 8 * (k * k + k) + (k - 1) * (12 + 1)
+            : (toClasses - fromClasses) * cmapDim;
+        Assert.Equal(expectedD, added.Discriminator);
 
         // Everything else has the same names and shapes.
         var newNames = new[] { "embed.weight", "embed.bias", "cmap.weight", "fc0.weight", "fc.weight" };
         foreach (var (name, t) in source.G.state_dict())
             if (!newNames.Any(n => name == n || name.EndsWith("." + n)))
                 Assert.Equal(t.shape, converted.G.state_dict()[name].shape);
+    }
+
+    [Fact]
+    public void Stylegan2_reference_D_from_unconditional_is_exact_and_its_class_input_trains()
+    {
+        using var source = Source(ModelConfig.StyleGan2, 0, seed: 25);
+        using var converted = Conditioning.ToConditional(source, 2);
+        var d = (StyleGan2Discriminator)converted.D;
+        Assert.NotNull(d.Mapping);
+        Assert.Null(d.Cmap);
+        using var _ = NewDisposeScope();
+        var img = TinyModels.Images(4, source.Config);
+        source.D.eval(); d.eval();
+        var expected = source.D.forward(img, null);
+        for (int k = 0; k < 2; k++)
+            TinyModels.AssertClose(expected, d.forward(img, ClassVectors.OneHot(k, 2, 4)), 1e-5, $"D class {k}");
+        // b4.out rows are multiples of the source's single row (a_k * out), so out(h) . cmap / sqrt(K) is the old logit.
+        var row = source.D.state_dict()["b4.out.weight"];
+        var rows = d.state_dict()["b4.out.weight"];
+        Assert.Equal(new long[] { 12, 12 }, rows.shape);
+        var ratio = rows / row;
+        TinyModels.AssertClose(ratio.select(1, 0).unsqueeze(1).expand_as(ratio), ratio, 1e-4, "out rows parallel to the source row");
+        // The embedding's weight starts at zero but gets a gradient, so classes can separate.
+        d.train();
+        var c = ClassVectors.OneHot(tensor(new long[] { 0, 1, 0, 1 }), 2);
+        nn.functional.softplus(-d.forward(img, c)).mean().backward();
+        var grad = d.named_parameters().First(p => p.name == "mapping.embed.weight").parameter.grad!;
+        Assert.True(grad.abs().sum().item<float>() > 0, "D.mapping.embed.weight gets no gradient");
+    }
+
+    [Fact]
+    public void Extending_a_legacy_projection_D_keeps_its_layout_and_old_classes()
+    {
+        var legacy = TinyModels.Config(ModelConfig.StyleGan2, 2) with { DConditioning = ModelConfig.DCondProjection };
+        using var source = GanModel.Create(legacy, seed: 26);
+        using (no_grad()) ((StyleGan2Discriminator)source.D).Cmap!.Weight.copy_(randn(12, 2));
+        using var converted = Conditioning.ToConditional(source, 3);
+        Assert.Equal(ModelConfig.DCondProjection, converted.Config.DConditioning);
+        Assert.Contains("cmap.weight", converted.D.state_dict().Keys);
+        var added = Conditioning.AddedParameterCounts(legacy, 3);
+        Assert.Equal(Conditioning.ParameterCounts(converted).Discriminator - Conditioning.ParameterCounts(source).Discriminator, added.Discriminator);
+        Assert.Equal(12, added.Discriminator);
+        using var _ = NewDisposeScope();
+        var img = TinyModels.Images(4, legacy);
+        source.D.eval(); converted.D.eval();
+        for (int k = 0; k < 2; k++)
+            TinyModels.AssertClose(source.D.forward(img, ClassVectors.OneHot(k, 2, 4)), converted.D.forward(img, ClassVectors.OneHot(k, 3, 4)), 1e-5, $"D class {k}");
     }
 
     [Fact]

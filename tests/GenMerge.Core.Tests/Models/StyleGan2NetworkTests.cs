@@ -28,18 +28,22 @@ public class StyleGan2NetworkTests
         foreach (var name in new[]
                  {
                      "b16.fromrgb.weight", "b16.conv0.weight", "b16.conv1.bias", "b16.skip.weight", "b8.conv0.weight",
-                     "b4.conv.weight", "b4.fc.weight", "b4.out.weight", "b4.out.bias", "cmap.weight",
+                     "b4.conv.weight", "b4.fc.weight", "b4.out.weight", "b4.out.bias", "mapping.embed.weight",
+                     "mapping.embed.bias", "mapping.fc0.weight", "mapping.fc7.bias",
                  })
             Assert.Contains(name, dNames);
         Assert.DoesNotContain("b8.fromrgb.weight", dNames);
         Assert.DoesNotContain("b16.skip.bias", dNames);
-        Assert.DoesNotContain("cmap.bias", dNames);
+        Assert.DoesNotContain("cmap.weight", dNames);      // the legacy projection layout only
+        Assert.DoesNotContain("mapping.w_avg", dNames);    // D's mapping has none
+        Assert.DoesNotContain("mapping.fc8.weight", dNames);
 
-        // Shapes as the reference: mapping.fc0 reads [z, embed]; D's out has ONE output (projection is added).
+        // Shapes as the reference: mapping.fc0 reads [z, embed]; a conditional D's out is cmap_dim (= 12 channels at 4x4) wide.
         Assert.Equal(new long[] { config.WDim, config.ZDim + config.EmbedDim }, g.state_dict()["mapping.fc0.weight"].shape);
         Assert.Equal(new long[] { 12, 4, 4 }, g.state_dict()["synthesis.b4.const"].shape);
-        Assert.Equal(new long[] { 1, 12 }, d.state_dict()["b4.out.weight"].shape);
-        Assert.Equal(new long[] { 12, 2 }, d.state_dict()["cmap.weight"].shape);
+        Assert.Equal(new long[] { 12, 12 }, d.state_dict()["b4.out.weight"].shape);
+        Assert.Equal(new long[] { 12, 2 }, d.state_dict()["mapping.embed.weight"].shape);
+        Assert.Equal(new long[] { 12, 12 }, d.state_dict()["mapping.fc0.weight"].shape);
         // num_ws: 1 conv at b4, 2 per later block, plus the last torgb.
         Assert.Equal(6, g.NumWs);
     }

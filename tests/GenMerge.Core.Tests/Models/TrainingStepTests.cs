@@ -32,8 +32,9 @@ public class TrainingStepTests
                 Assert.True(p.grad is not null, $"D.{name} has no gradient");
                 Assert.True(p.grad!.isfinite().all().item<bool>(), $"D.{name} gradient not finite");
             }
-            // The projection only gets a gradient signal through c when conditional.
-            if (cDim > 0) Assert.True(model.D.named_parameters().First(np => np.name == "cmap.weight").parameter.grad!.abs().sum().item<float>() > 0);
+            // The class input of D (compact: the projection; stylegan2: D.mapping's embedding) gets a gradient through c.
+            string dClass = family == ModelConfig.StyleGan2 ? "mapping.embed.weight" : "cmap.weight";
+            if (cDim > 0) Assert.True(model.D.named_parameters().First(np => np.name == dClass).parameter.grad!.abs().sum().item<float>() > 0);
         }
 
         // G: a few Adam steps of the non-saturating loss against the (frozen) D.

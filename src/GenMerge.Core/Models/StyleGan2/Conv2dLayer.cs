@@ -15,11 +15,13 @@ public sealed class Conv2dLayer : nn.Module<Tensor, Tensor>
     private readonly int _up, _down, _padding;
     private readonly bool _lrelu;
     private readonly double _weightGain;
+    private readonly int? _convClamp;
 
+    /// <param name="convClamp">clamp of the output at conv_clamp * gain (reference bias_act); null = none.</param>
     public Conv2dLayer(long inChannels, long outChannels, int kernelSize, bool bias = true, bool lrelu = false,
-                       int up = 1, int down = 1) : base(nameof(Conv2dLayer))
+                       int up = 1, int down = 1, int? convClamp = null) : base(nameof(Conv2dLayer))
     {
-        _up = up; _down = down; _lrelu = lrelu;
+        _up = up; _down = down; _lrelu = lrelu; _convClamp = convClamp;
         _padding = kernelSize / 2;
         _weightGain = 1.0 / Math.Sqrt(inChannels * kernelSize * kernelSize);
         resample_filter = Owned.Buffer(Ops.SetupFilter());
@@ -34,6 +36,6 @@ public sealed class Conv2dLayer : nn.Module<Tensor, Tensor>
     {
         var w = weight * _weightGain;
         x = Ops.Conv2dResample(x, w, _up, _down, _padding, flipWeight: _up == 1);
-        return Ops.BiasAct(x, bias, _lrelu, gain);
+        return Ops.BiasAct(x, bias, _lrelu, gain, Ops.ScaledClamp(_convClamp, gain));
     }
 }

@@ -22,8 +22,11 @@ internal static class Ops
         return f2 / f2.sum();
     }
 
-    /// <summary>x + b (broadcast over channel dim 1), then lrelu(0.2) * sqrt(2) or identity, then * gain.</summary>
-    public static Tensor BiasAct(Tensor x, Tensor? b, bool lrelu, double gain = 1.0)
+    /// <summary>
+    /// x + b (broadcast over channel dim 1), then lrelu(0.2) * sqrt(2) or identity, then * gain, then clamped to
+    /// [-clamp, clamp] when clamp is given (the reference's bias_act; its conv layers pass conv_clamp * gain).
+    /// </summary>
+    public static Tensor BiasAct(Tensor x, Tensor? b, bool lrelu, double gain = 1.0, double? clamp = null)
     {
         if (b is not null)
         {
@@ -37,7 +40,18 @@ internal static class Ops
             x = nn.functional.leaky_relu(x, LreluSlope);
             gain *= LreluGain;
         }
-        return gain == 1.0 ? x : x * gain;
+        if (gain != 1.0) x = x * gain;
+        return clamp is double c ? x.clamp(-c, c) : x;
+    }
+
+    /// <summary>The clamp a conv layer applies for a call with this gain (conv_clamp * gain), or none.</summary>
+    public static double? ScaledClamp(int? convClamp, double gain) => convClamp is int c ? c * gain : null;
+
+    /// <summary>downsample2d: x2 FIR downsampling (used on the image by D's 'skip' architecture).</summary>
+    public static Tensor Downsample2d(Tensor x)
+    {
+        const int down = 2;
+        return Upfirdn2d(x, true, down: down, pad: ((FilterSize - down + 1) / 2, (FilterSize - down) / 2, (FilterSize - down + 1) / 2, (FilterSize - down) / 2));
     }
 
     /// <summary>The 1D taps of the filter: [1,3,3,1] / 8 (the 2D filter is their outer product).</summary>

@@ -6,35 +6,45 @@ using static TorchSharp.torch;
 namespace GenMerge.Core.Models.StyleGan2;
 
 /// <summary>
-/// One resolution of the synthesis network, 'skip' architecture (stylegan2-ada SynthesisBlock):
-/// b4 starts from the learned <c>const</c>; later blocks upsample in <c>conv0</c>; every block adds its
-/// <c>torgb</c> output to the FIR-upsampled image of the previous block.
+/// One resolution of the synthesis network (stylegan2-ada SynthesisBlock): b4 starts from the learned
+/// <c>const</c>; later blocks upsample in <c>conv0</c>. 'skip': every block has a <c>torgb</c> whose output is
+/// added to the FIR-upsampled image of the previous block; 'orig': only the last block has one.
 /// </summary>
 public sealed class SynthesisBlock : nn.Module
 {
     private readonly Parameter? @const;
     private readonly SynthesisLayer? conv0;
     private readonly SynthesisLayer conv1;
-    private readonly ToRgbLayer torgb;
+    private readonly ToRgbLayer? torgb;
     // State-dict parity with stylegan2-ada only: Ops applies this fixed [1,3,3,1] filter itself.
     private readonly Tensor resample_filter;
 
-    public SynthesisBlock(long inChannels, long outChannels, int wDim, int resolution, int imgChannels)
+    /// <param name="inChannels">0 for the first block (b4, starts from const).</param>
+    /// <param name="isLast">the block at the output resolution (always has torgb).</param>
+    /// <param name="architecture">"skip" or "orig" (<see cref="ModelConfig.GArchitecture"/>).</param>
+    /// <param name="convClamp">conv_clamp of conv0, conv1 and torgb; null = none.</param>
+    public SynthesisBlock(long inChannels, long outChannels, int wDim, int resolution, int imgChannels,
+                          bool isLast = true, string architecture = ModelConfig.ArchSkip, int? convClamp = null)
         : base(nameof(SynthesisBlock))
     {
+        if (architecture is not (ModelConfig.ArchSkip or ModelConfig.ArchOrig))
+            throw new ArgumentException($"g_architecture: unknown '{architecture}'", nameof(architecture));
         InChannels = inChannels; OutChannels = outChannels; Resolution = resolution; WDim = wDim;
         resample_filter = Owned.Buffer(Ops.SetupFilter());
         if (inChannels == 0)
             @const = Owned.Param(randn(outChannels, resolution, resolution));
         else
         {
-            conv0 = new SynthesisLayer(inChannels, outChannels, wDim, resolution, up: 2);
+            conv0 = new SynthesisLayer(inChannels, outChannels, wDim, resolution, up: 2, convClamp: convClamp);
             NumConv++;
         }
-        conv1 = new SynthesisLayer(outChannels, outChannels, wDim, resolution);
+        conv1 = new SynthesisLayer(outChannels, outChannels, wDim, resolution, convClamp: convClamp);
         NumConv++;
-        torgb = new ToRgbLayer(outChannels, imgChannels, wDim);
-        NumToRgb = 1;
+        if (isLast || architecture == ModelConfig.ArchSkip)
+        {
+            torgb = new ToRgbLayer(outChannels, imgChannels, wDim, convClamp);
+            NumToRgb = 1;
+        }
         RegisterComponents();
     }
 
@@ -45,8 +55,8 @@ public sealed class SynthesisBlock : nn.Module
     public int NumConv { get; }
     public int NumToRgb { get; }
 
-    /// <summary>ws: [B, num_conv + num_torgb, w_dim]. Returns the features and the running image.</summary>
-    public (Tensor X, Tensor Img) Forward(Tensor? x, Tensor? img, Tensor ws, string noiseMode)
+    /// <summary>ws: [B, num_conv + num_torgb, w_dim]. Returns the features and the running image (null until a torgb).</summary>
+    public (Tensor X, Tensor? Img) Forward(Tensor? x, Tensor? img, Tensor ws, string noiseMode)
     {
         int i = 0;
         Tensor W() => ws.select(1, i++);
@@ -61,8 +71,11 @@ public sealed class SynthesisBlock : nn.Module
             x = conv1.forward(x, W(), noiseMode);
         }
         if (img is not null) img = Ops.Upsample2d(img);
-        var y = torgb.forward(x, W());
-        img = img is null ? y : img + y;
+        if (torgb is not null)
+        {
+            var y = torgb.forward(x, W());
+            img = img is null ? y : img + y;
+        }
         return (x, img);
     }
 }

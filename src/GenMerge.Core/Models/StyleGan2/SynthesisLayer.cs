@@ -20,11 +20,14 @@ public sealed class SynthesisLayer : nn.Module<Tensor, Tensor, Tensor>
     // State-dict parity with stylegan2-ada only: Ops applies this fixed [1,3,3,1] filter itself.
     private readonly Tensor resample_filter;
     private readonly int _up, _padding, _resolution;
+    private readonly int? _convClamp;
 
-    public SynthesisLayer(long inChannels, long outChannels, int wDim, int resolution, int up = 1, int kernelSize = 3)
+    /// <param name="convClamp">clamp of the output at conv_clamp * gain (reference bias_act); null = none.</param>
+    public SynthesisLayer(long inChannels, long outChannels, int wDim, int resolution, int up = 1, int kernelSize = 3,
+                          int? convClamp = null)
         : base(nameof(SynthesisLayer))
     {
-        _up = up; _resolution = resolution; _padding = kernelSize / 2;
+        _up = up; _resolution = resolution; _padding = kernelSize / 2; _convClamp = convClamp;
         resample_filter = Owned.Buffer(Ops.SetupFilter());
         affine = new FullyConnectedLayer(wDim, inChannels, biasInit: 1.0);
         weight = Owned.Param(randn(outChannels, inChannels, kernelSize, kernelSize));
@@ -61,6 +64,6 @@ public sealed class SynthesisLayer : nn.Module<Tensor, Tensor, Tensor>
                 NoiseModes.Check(noiseMode);
                 break;
         }
-        return Ops.BiasAct(x, bias, lrelu: true, gain);
+        return Ops.BiasAct(x, bias, lrelu: true, gain, Ops.ScaledClamp(_convClamp, gain));
     }
 }

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace GenMerge.Core.Models.StyleGan2;
 
-/// <summary>ws -> image through blocks b4..b{R} (stylegan2-ada SynthesisNetwork, skip architecture).</summary>
+/// <summary>ws -> image through blocks b4..b{R} (stylegan2-ada SynthesisNetwork, 'skip' or 'orig' architecture).</summary>
 public sealed class SynthesisNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly List<SynthesisBlock> _blocks = new();
@@ -15,7 +15,9 @@ public sealed class SynthesisNetwork : nn.Module<Tensor, Tensor>
         for (int res = 4; res <= config.Resolution; res *= 2)
         {
             long inCh = res > 4 ? StyleGan2Channels.At(config, res / 2) : 0;
-            var block = new SynthesisBlock(inCh, StyleGan2Channels.At(config, res), config.WDim, res, config.ImgChannels);
+            // conv_clamp applies at every resolution, fp16 or not, as in the reference; fp16 layers run in fp32 here.
+            var block = new SynthesisBlock(inCh, StyleGan2Channels.At(config, res), config.WDim, res, config.ImgChannels,
+                                           isLast: res == config.Resolution, config.GArchitecture, config.ConvClamp);
             _blocks.Add(block);
             register_module($"b{res}", block);
             NumWs += block.NumConv;

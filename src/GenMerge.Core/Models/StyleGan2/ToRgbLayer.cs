@@ -12,9 +12,12 @@ public sealed class ToRgbLayer : nn.Module<Tensor, Tensor, Tensor>
     private readonly Parameter weight;
     private readonly Parameter bias;
     private readonly double _weightGain;
+    private readonly int? _convClamp;
 
-    public ToRgbLayer(long inChannels, long outChannels, int wDim) : base(nameof(ToRgbLayer))
+    /// <param name="convClamp">clamp of the image contribution at conv_clamp (as the reference's ToRGBLayer); null = none.</param>
+    public ToRgbLayer(long inChannels, long outChannels, int wDim, int? convClamp = null) : base(nameof(ToRgbLayer))
     {
+        _convClamp = convClamp;
         affine = new FullyConnectedLayer(wDim, inChannels, biasInit: 1.0);
         weight = Owned.Param(randn(outChannels, inChannels, 1, 1));
         bias = Owned.Param(zeros(outChannels));
@@ -27,6 +30,6 @@ public sealed class ToRgbLayer : nn.Module<Tensor, Tensor, Tensor>
         var styles = affine.forward(w) * _weightGain;
         x = x * styles.reshape(x.shape[0], -1, 1, 1);
         x = nn.functional.conv2d(x, weight);
-        return Ops.BiasAct(x, bias, lrelu: false);
+        return Ops.BiasAct(x, bias, lrelu: false, clamp: _convClamp);
     }
 }
