@@ -31,10 +31,33 @@ public class StyleGan2ImportTests
         Assert.False(model.G.state_dict()["mapping.fc0.bias"].allclose(model.GEma.state_dict()["mapping.fc0.bias"]));
     }
 
-    [Fact]
-    public void Export_then_import_reproduces_the_model_exactly()
+    [Theory]
+    [InlineData("sg2_c2")]
+    [InlineData("sg2_c3_orig")]
+    public void Conditional_pickles_import_with_their_architecture_and_reproduce_the_reference(string name)
     {
-        using var model = StyleGan2Import.Load(Pkl("sg2_c0.pkl"));
+        using var model = StyleGan2Import.Load(Pkl(name + ".pkl"));
+        Assert.True(model.Config.ReferenceConditioning);
+        if (name == "sg2_c3_orig")
+        {
+            var c = model.Config;
+            Assert.Equal((3, "orig", "orig", 256, 2, 2, 2, 24, 2, 8),
+                         (c.CDim, c.GArchitecture, c.DArchitecture, c.ConvClamp, c.NumFp16Res, c.MbstdGroup, c.MbstdChannels, c.CmapDim, c.DMappingLayers, c.EmbedDim));
+        }
+        using var z = Npy.Read(Pkl(name + "_z.npy"));
+        using var cls = Npy.Read(Pkl(name + "_c.npy"));
+        using var reference = Npy.Read(Pkl(name + "_img.npy"));
+        using var img = Render(model, z, cls);
+        Assert.True(MaxAbs(img, reference) <= 1e-4, $"max abs error {MaxAbs(img, reference)}");
+    }
+
+    [Theory]
+    [InlineData("sg2_c0")]
+    [InlineData("sg2_c2")]
+    [InlineData("sg2_c3_orig")]
+    public void Export_then_import_reproduces_the_model_exactly(string name)
+    {
+        using var model = StyleGan2Import.Load(Pkl(name + ".pkl"));
         var dir = Directory.CreateTempSubdirectory("genmerge-export-").FullName;
         try
         {
@@ -50,13 +73,14 @@ public class StyleGan2ImportTests
             }
             // Where Debian's PyTorch is installed, the export also loads into the reference network (weights_only).
             if (File.Exists("/usr/bin/python3") && Run("/usr/bin/python3", "-c \"import torch\"") == 0)
-                Assert.Equal(0, Run("/usr/bin/python3", $"{Fixtures.Path("make_stylegan2_pickles.py")} --check {pt} sg2_c0"));
+                Assert.Equal(0, Run("/usr/bin/python3", $"{Fixtures.Path("make_stylegan2_pickles.py")} --check {pt} {name}"));
 
             var st = Path.Combine(dir, "g_ema.safetensors");
             TorchExport.SaveSafeTensors(model, st);
             using var file = SafeTensors.Load(st);
             Assert.Equal(model.GEma.state_dict().Keys.Order(), file.Tensors.Keys.Order());
             Assert.Contains("\"z_dim\":16", file.Metadata["init_kwargs"]);
+            Assert.Contains($"\"c_dim\":{model.Config.CDim}", file.Metadata["init_kwargs"]);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
