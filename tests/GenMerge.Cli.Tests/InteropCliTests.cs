@@ -92,5 +92,12 @@ public sealed class InteropCliTests : IDisposable
         Assert.True(r.ExitCode == 0, r.ToString());
         var info = _cli.Run("info", _cli.PathOf("merged/merged.safetensors"));
         Assert.Contains("c_dim 2", info.Stdout);
+        // the merged (conditional) model exports for PyTorch and imports back to the same config
+        var e = _cli.Run("export", _cli.PathOf("merged/merged.safetensors"), "--out", _cli.PathOf("merged.pt"));
+        Assert.True(e.ExitCode == 0, e.ToString());
+        var back = _cli.Run("info", _cli.PathOf("merged.pt"));
+        Assert.True(back.ExitCode == 0, back.ToString());
+        static string Config(string stdout) => stdout.Split('\n').First(l => l.StartsWith("config:"));
+        Assert.Equal(Config(info.Stdout), Config(back.Stdout));
     }
 }

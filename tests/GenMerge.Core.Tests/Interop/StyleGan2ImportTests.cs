@@ -105,6 +105,9 @@ public class StyleGan2ImportTests
         var e = Assert.Throws<CheckpointException>(() => StyleGan2Import.Load(Fixtures.Path("interop", "persistent.pkl")));
         Assert.Contains("G_ema", e.Message);
         Assert.StartsWith(Fixtures.Path("interop", "persistent.pkl") + ": ", e.Message);
+        var sg3 = Assert.Throws<CheckpointException>(() => StyleGan2Import.Load(Fixtures.Path("interop", "stylegan3.pkl")));
+        Assert.Contains("training.networks_stylegan3.Generator", sg3.Message);
+        Assert.Contains("StyleGAN3", sg3.Message);
         var sd = Assert.Throws<CheckpointException>(() => StyleGan2Import.Load(Fixtures.Path("interop", "state_dict_zip.pt")));
         Assert.Contains("no G_ema", sd.Message);
     }
