@@ -120,9 +120,9 @@ public sealed class PickleReader
                 case (byte)'X': _stack.Add(Utf8(Bytes(Length(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4)))))); break;
                 case 0x8c: _stack.Add(Utf8(Bytes(Byte()))); break;
                 case 0x8d: _stack.Add(Utf8(Bytes(Length(BinaryPrimitives.ReadInt64LittleEndian(Bytes(8)))))); break;
-                case (byte)'B': _stack.Add(Bytes(Length(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4)))).ToArray()); break;
-                case (byte)'C': _stack.Add(Bytes(Byte()).ToArray()); break;
-                case 0x8e: case 0x96: _stack.Add(Bytes(Length(BinaryPrimitives.ReadInt64LittleEndian(Bytes(8)))).ToArray()); break;
+                case (byte)'B': _stack.Add(Blob(Bytes(Length(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4)))))); break;
+                case (byte)'C': _stack.Add(Blob(Bytes(Byte()))); break;
+                case 0x8e: case 0x96: _stack.Add(Blob(Bytes(Length(BinaryPrimitives.ReadInt64LittleEndian(Bytes(8)))))); break;
                 case (byte)']': _stack.Add(new List<object?>()); break;
                 case (byte)'l': _stack.Add(new List<object?>(PopMark())); break;
                 case (byte)'a': { var v = Pop(); if (Peek() is List<object?> l) l.Add(v); else Dry("APPEND to a non-list"); break; }
@@ -177,6 +177,9 @@ public sealed class PickleReader
                 default: throw owner.Corrupt($"unsupported or invalid opcode 0x{op:x2}", at);
             }
         }
+
+        /// <summary>bytes: the dry pass does not copy them (a network pickle's tensors are hundreds of MB of them).</summary>
+        private object Blob(ReadOnlySpan<byte> b) => dryRun ? Opaque.Value : b.ToArray();
 
         private object Global(string module, string name)
         {
