@@ -208,7 +208,10 @@ public sealed class PickleReader
             switch (target)
             {
                 case IPickleBuildable b: b.SetState(state); break;
-                case PyDict d when state is PyDict s: foreach (var kv in s) d[kv.Key] = kv.Value; break;   // EasyDict.__dict__
+                // argparse.Namespace: its state is its attributes, which is all we read of it
+                case PyDict { ClassName: "argparse.Namespace" } d when state is PyDict s: foreach (var kv in s) d[kv.Key] = kv.Value; break;
+                // OrderedDict / EasyDict: BUILD sets instance attributes (a state dict's _metadata), not items
+                case PyDict d when state is PyDict s: d.Attributes = s; break;
                 case PyDict when state is null: break;
                 default: throw new CheckpointException(owner._source, $"corrupt pickle: BUILD on a {Describe(target)}");
             }

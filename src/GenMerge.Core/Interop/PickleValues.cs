@@ -13,6 +13,9 @@ public sealed class PyDict : System.Collections.Generic.OrderedDictionary<object
     public string ClassName { get; init; } = "builtins.dict";
 
     public object? Get(string key) => TryGetValue(key, out var v) ? v : null;
+
+    /// <summary>Instance attributes set by BUILD (e.g. a state dict's <c>_metadata</c>), kept apart from the items.</summary>
+    public PyDict? Attributes { get; set; }
 }
 
 /// <summary>A global (class or function) named by the pickle and found on the allow-list.</summary>

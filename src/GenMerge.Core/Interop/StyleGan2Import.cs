@@ -19,7 +19,13 @@ public static class StyleGan2Import
 
     /// <summary>The networks' flat state dicts (reference names) and the config they describe.</summary>
     public sealed record Contents(ModelConfig Config, IReadOnlyDictionary<string, IReadOnlyDictionary<string, PickledTensor>> StateDicts,
-                                  string Format, IReadOnlyList<string> Ignored);
+                                  string Format, IReadOnlyList<string> Ignored)
+    {
+        /// <summary>Generator tensors the file does not hold and the model keeps from its construction (fixed filters).</summary>
+        public IReadOnlySet<string> ModelDefaults { get; init; } = new HashSet<string>();
+        /// <summary>The file has no w_avg: estimate it as the mean mapping output (what truncation needs).</summary>
+        public bool EstimateWAvg { get; init; }
+    }
 
     public static GanModel Load(string path)
     {
@@ -46,8 +52,7 @@ public static class StyleGan2Import
             ?? throw new CheckpointException(path, "holds no dict of networks (expected a stylegan2-ada-pytorch pickle or a torch file with G_ema and init_kwargs)");
         if (top.Get("G_ema") is PersistentObject) return ReadNetworkPickle(top, path);
         if (top.Get("G_ema") is PyDict && top.Get("init_kwargs") is PyDict) return ReadStateDicts(top, path);
-        if (top.ContainsKey("g_ema"))
-            throw new CheckpointException(path, "rosinality stylegan2-pytorch checkpoints ('g_ema') are not supported yet");
+        if (top.ContainsKey("g_ema")) return RosinalityImport.Read(top, path);
         throw new CheckpointException(path, "no G_ema network found (keys: " + string.Join(", ", top.Keys.Select(k => k.ToString())) + ")");
     }
 
@@ -141,7 +146,12 @@ public static class StyleGan2Import
             if (!sds.ContainsKey("G")) { sds["G"] = sds["G_ema"]; provenance = Note(provenance, "import_G", "copied from G_ema (file has no G)"); }
             if (!sds.ContainsKey("D")) provenance = Note(provenance, "import_D", "freshly initialised (file has no D)");
             foreach (var (name, module) in new (string, nn.Module)[] { ("G", model.G), ("D", model.D), ("G_ema", model.GEma) })
-                if (sds.TryGetValue(name, out var sd)) Copy(sd, module, name, config, source);
+                if (sds.TryGetValue(name, out var sd)) Copy(sd, module, name, name == "D" ? new HashSet<string>() : contents.ModelDefaults, source);
+            if (contents.EstimateWAvg)
+            {
+                EstimateWAvg(model.G); EstimateWAvg(model.GEma);
+                provenance = Note(provenance, "import_w_avg", "estimated: mean mapping output of 10,000 z (seed 0); the file has none");
+            }
             model.Provenance = provenance;
             return model;
         }
@@ -152,9 +162,10 @@ public static class StyleGan2Import
         }
     }
 
-    private static void Copy(IReadOnlyDictionary<string, PickledTensor> sd, nn.Module module, string name, ModelConfig config, string source)
+    private static void Copy(IReadOnlyDictionary<string, PickledTensor> sd, nn.Module module, string name, IReadOnlySet<string> keep, string source)
     {
         var targets = module.state_dict();
+        foreach (var k in keep) targets.Remove(k);
         var missing = targets.Keys.Where(k => !sd.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
             throw new CheckpointException(source, $"{name} lacks tensor '{missing[0]}'" + (missing.Count > 1 ? $" (and {missing.Count - 1} more)" : "") +
@@ -174,6 +185,17 @@ public static class StyleGan2Import
                 throw new CheckpointException(source, $"{name}.{k} contains NaN or Inf values");
             target.copy_(t);
         }
+    }
+
+    private static void EstimateWAvg(GenMerge.Core.Models.Generator g)
+    {
+        if (g is not Models.StyleGan2.StyleGan2Generator sg) return;
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var gen = new TorchSharp.torch.Generator(0);
+        var z = randn(new long[] { 10_000, sg.Config.ZDim }, generator: gen);
+        var ws = sg.Mapping.forward(z, null, 1.0, updateWAvg: false);
+        sg.Mapping.WAvg.copy_(ws.select(1, 0).mean(new long[] { 0 }));
     }
 
     private static Provenance Note(Provenance p, string key, string value) =>

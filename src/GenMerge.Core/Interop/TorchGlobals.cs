@@ -18,6 +18,8 @@ internal static class TorchGlobals
             ["collections.OrderedDict"] = args => Dict("collections.OrderedDict", args),
             ["builtins.dict"] = args => Dict("builtins.dict", args),
             ["dnnlib.util.EasyDict"] = args => Dict("dnnlib.util.EasyDict", args),
+            // rosinality's train.py saves its command-line args; an object whose BUILD state is its attributes
+            ["argparse.Namespace"] = args => Dict("argparse.Namespace", []),
             ["builtins.set"] = args => new HashSet<object?>(args.Length > 0 && args[0] is IEnumerable<object?> e ? e : [], PickleKeyComparer.Instance),
             ["builtins.frozenset"] = args => new HashSet<object?>(args.Length > 0 && args[0] is IEnumerable<object?> e ? e : [], PickleKeyComparer.Instance),
             // protocol-2 pickles of bytes: _codecs.encode(latin1 text, 'latin1')

@@ -86,6 +86,20 @@ public class StyleGan2ImportTests
     }
 
     [Fact]
+    public void Rosinality_checkpoint_maps_onto_the_reference_names_and_reproduces_its_images()
+    {
+        var path = Fixtures.Path("rosinality", "small.pt");
+        using var model = StyleGan2Import.Load(path);
+        Assert.Equal((32, 16, 2, 16, 0), (model.Config.Resolution, model.Config.ZDim, model.Config.MappingLayers, model.Config.ChannelMax, model.Config.CDim));
+        Assert.Equal("d, g_optim, args", model.Provenance.Notes["import_ignored"]);
+        Assert.Contains("import_w_avg", model.Provenance.Notes.Keys);
+        using var z = Npy.Read(Fixtures.Path("rosinality", "z.npy"));
+        using var reference = Npy.Read(Fixtures.Path("rosinality", "img.npy"));
+        using var img = Render(model, z);
+        Assert.True(MaxAbs(img, reference) <= 1e-4, $"max abs error {MaxAbs(img, reference)}");
+    }
+
+    [Fact]
     public void Npy_round_trips()
     {
         var path = Path.Combine(Path.GetTempPath(), $"genmerge-{Guid.NewGuid():N}.npy");
