@@ -8,8 +8,8 @@ namespace GenMerge.Core.Interop;
 
 /// <summary>
 /// Turns a pretrained stylegan2 file into a GenMerge model: a stylegan2-ada-pytorch network pickle (G, D, G_ema
-/// persistence objects, architecture from each network's init_kwargs) or a torch file holding the same state
-/// dicts with init_kwargs (what <see cref="TorchExport"/> writes). GenMerge's stylegan2 tensor names equal the
+/// persistence objects, architecture from each network's init_kwargs), a torch file holding the same state
+/// dicts with init_kwargs (what <see cref="TorchExport"/> writes), or a rosinality checkpoint (<see cref="RosinalityImport"/>). GenMerge's stylegan2 tensor names equal the
 /// reference's, so tensors map by name; every tensor in the file is used or named in the error.
 /// </summary>
 public static class StyleGan2Import
