@@ -40,7 +40,7 @@ public sealed class ReferenceSpec
                 throw new ArgumentException($"reference: '{rest}' is {info.Config.Resolution}px, the evaluated model is {resolution}px");
             return new ReferenceSpec(spec, (n, seed) =>
             {
-                using var m = Checkpoint.Load(rest, Device.Default);
+                using var m = GenMerge.Core.Interop.ModelFiles.Open(rest, Device.Default);
                 return Sampling.Sample(m.GEma, n, seed, cls);
             });
         }
