@@ -84,6 +84,18 @@ public sealed class InteropCliTests : IDisposable
     }
 
     [Fact]
+    public void Eval_and_info_take_pickles_and_rosinality_files_directly()
+    {
+        var r = _cli.Run("eval", "--model", Fixture("rosinality", "small.pt"), "--reference", "model:" + Fixture("sg2pkl", "sg2_c0.pkl"),
+                         "--n", "4", "--out", _cli.PathOf("e.json"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(File.Exists(_cli.PathOf("e.json")));
+        var info = _cli.Run("info", Fixture("rosinality", "small.pt"));
+        Assert.True(info.ExitCode == 0, info.ToString());
+        Assert.Contains("rosinality", info.Stdout);
+    }
+
+    [Fact]
     public void Merge_takes_pickles_directly()
     {
         var r = _cli.Run("merge", "--model", Fixture("sg2pkl", "sg2_c0.pkl"), "--model", Fixture("sg2pkl", "sg2_c0.pkl"),

@@ -10,6 +10,9 @@ public static class ModelFiles
     public static bool IsForeign(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".pkl" or ".pt" or ".pth" or ".ckpt";
 
+    /// <summary>The architecture only (a foreign file is parsed, no model is built).</summary>
+    public static ModelConfig ReadConfig(string path) => IsForeign(path) ? StyleGan2Import.Read(path).Config : Checkpoint.ReadInfo(path).Config;
+
     public static GanModel Open(string path, TorchSharp.torch.Device? device = null)
     {
         if (!IsForeign(path)) return Checkpoint.Load(path, device);
