@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Numerics;
+using System.Text;
 using GenMerge.Core.Checkpoints;
 
 namespace GenMerge.Core.Interop;
@@ -27,7 +28,7 @@ public static class TorchFile
 
     public static object? Load(byte[] data, string source)
     {
-        if (data.Length >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4) return LoadZip(data, source);
+        if (IsZip(data)) return LoadZip(data, source);
         if (data.Length == 0 || data[0] != 0x80)
             throw new CheckpointException(source, "not a pickle or torch file (expected a zip archive or a pickle starting with the PROTO opcode)");
         int pos = 0;
@@ -39,7 +40,10 @@ public static class TorchFile
     }
 
     private static PickleReader Reader(string source, Func<object?, object?>? persistentLoad) =>
-        new(source, TorchGlobals.Create(source, bytes => LoadLegacy(bytes, source + " (embedded tensor storage)")), persistentLoad);
+        new(source, TorchGlobals.Create(source, bytes => IsZip(bytes) ? LoadZip(bytes, source + " (embedded tensor storage)")
+                                                                      : LoadLegacy(bytes, source + " (embedded tensor storage)")), persistentLoad);
+
+    private static bool IsZip(byte[] data) => data.Length >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4;
 
     /// <summary>torch's legacy serialisation (torch.save with _use_new_zipfile_serialization=False).</summary>
     public static object? LoadLegacy(byte[] data, string source)
@@ -103,6 +107,8 @@ public static class TorchFile
             var pkl = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1).ToList();
             if (pkl.Count != 1) throw new CheckpointException(source, "zip archive is not a torch file (no single ARCHIVE/data.pkl)");
             var prefix = pkl[0].FullName[..^"data.pkl".Length];
+            if (zip.GetEntry(prefix + "byteorder") is { } order && Encoding.ASCII.GetString(ReadEntry(order, source)).Trim() != "little")
+                throw new CheckpointException(source, "torch file written with big-endian byte order is not supported");
             var cache = new Dictionary<string, TorchStorage>();
             object? PersistentLoad(object? pid)
             {
