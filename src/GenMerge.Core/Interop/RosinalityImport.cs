@@ -6,10 +6,10 @@ namespace GenMerge.Core.Interop;
 
 /// <summary>
 /// rosinality/stylegan2-pytorch checkpoints (train.py's <c>{"g", "d", "g_ema", "g_optim", "d_optim", "args"}</c>):
-/// its generator is the same StyleGAN2 (config E, skip G) under other names and shapes, mapped here onto
-/// stylegan2-ada-pytorch's names. Its discriminator is not mapped (GenMerge builds a fresh one; the file's is named
-/// in provenance), nor are the optimiser states. Its FIR kernels are checked to be [1,3,3,1] and then left to the
-/// model's own buffers; w_avg, which the file lacks, is estimated from the mapping network.
+/// its networks are the same StyleGAN2 (config E: skip G, resnet D) under other names and shapes, mapped here onto
+/// stylegan2-ada-pytorch's names. The optimiser states and args are not model weights (named in provenance). Its FIR
+/// kernels are checked to be [1,3,3,1] and then left to the model's own buffers; w_avg, which the file lacks, is
+/// estimated from the mapping network.
 /// </summary>
 internal static partial class RosinalityImport
 {
@@ -26,10 +26,12 @@ internal static partial class RosinalityImport
             if (gConfig != config) throw new CheckpointException(source, "'g' and 'g_ema' have different architectures");
             sds["G"] = mapped;
         }
-        var ignored = top.Keys.Select(k => k.ToString()!).Where(k => k is not ("g" or "g_ema")).ToList();
+        if (StateDict(top, "d", source) is { } d) sds["D"] = MapD(d, config, source);
+        var ignored = top.Keys.Select(k => k.ToString()!).Where(k => k is not ("g" or "g_ema" or "d")).ToList();
         return new StyleGan2Import.Contents(config, sds, "rosinality stylegan2-pytorch checkpoint", ignored)
         {
-            ModelDefaults = ModelDefaultsFor(config),
+            // FIR filters (checked to be [1,3,3,1]) and w_avg (estimated) stay as the model builds them
+            ModelDefaults = name => name.EndsWith("resample_filter", StringComparison.Ordinal) || name == "mapping.w_avg",
             EstimateWAvg = true,
         };
     }
@@ -124,20 +126,60 @@ internal static partial class RosinalityImport
     }
 
     /// <summary>
+    /// rosinality's Discriminator (ConvLayer fromrgb, ResBlocks, mbstd 4/1, final_conv, final_linear) is the
+    /// reference's 'resnet' D: same maths (its ResBlock's (conv2 + skip) / sqrt(2) is the reference's gain sqrt(0.5)).
+    /// </summary>
+    private static Dictionary<string, PickledTensor> MapD(PyDict sd, ModelConfig config, string source)
+    {
+        var t = new Dictionary<string, PickledTensor>(StringComparer.Ordinal);
+        foreach (var (k, v) in sd)
+            t[(string)k] = v as PickledTensor ?? throw new CheckpointException(source, $"d['{k}'] is a {PickleReader.Describe(v)}, not a tensor");
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var r = new Dictionary<string, PickledTensor>(StringComparer.Ordinal);
+        void Map(string from, string to)
+        {
+            if (!t.TryGetValue(from, out var x)) throw new CheckpointException(source, $"d lacks tensor '{from}' (not a rosinality stylegan2 discriminator?)");
+            used.Add(from);
+            r[to] = x;
+        }
+        void Kernel(string from)
+        {
+            if (!t.TryGetValue(from, out var k)) return;
+            used.Add(from);
+            Views.CheckFir(k, 4, source);
+        }
+        int top = config.Resolution;
+        Map("convs.0.0.weight", $"b{top}.fromrgb.weight");
+        Map("convs.0.1.bias", $"b{top}.fromrgb.bias");
+        int i = 1;
+        for (int res = top; res > 4; res /= 2, i++)
+        {
+            Map($"convs.{i}.conv1.0.weight", $"b{res}.conv0.weight");
+            Map($"convs.{i}.conv1.1.bias", $"b{res}.conv0.bias");
+            Kernel($"convs.{i}.conv2.0.kernel");
+            Map($"convs.{i}.conv2.1.weight", $"b{res}.conv1.weight");
+            Map($"convs.{i}.conv2.2.bias", $"b{res}.conv1.bias");
+            Kernel($"convs.{i}.skip.0.kernel");
+            Map($"convs.{i}.skip.1.weight", $"b{res}.skip.weight");
+        }
+        Map("final_conv.0.weight", "b4.conv.weight");
+        Map("final_conv.1.bias", "b4.conv.bias");
+        Map("final_linear.0.weight", "b4.fc.weight");
+        Map("final_linear.0.bias", "b4.fc.bias");
+        Map("final_linear.1.weight", "b4.out.weight");
+        Map("final_linear.1.bias", "b4.out.bias");
+        var unused = t.Keys.Where(k => !used.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        if (unused.Count > 0)
+            throw new CheckpointException(source, $"d tensor '{unused[0]}'" + (unused.Count > 1 ? $" (and {unused.Count - 1} more)" : "") +
+                                                  " has no place in a stylegan2 resnet discriminator; refusing to drop it");
+        return r;
+    }
+
+    /// <summary>
     /// rosinality's upsampling conv runs conv_transpose2d on its weight as stored, the reference's transposed conv
     /// on the same weight: no flip. Kept as one switch because this is the one place the two ports could differ.
     /// </summary>
     private const bool FlipUpsampleWeights = false;
-
-    /// <summary>Tensors the GenMerge model keeps from its own construction: FIR filters (checked above) and w_avg (estimated).</summary>
-    private static HashSet<string> ModelDefaultsFor(ModelConfig config)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal) { "mapping.w_avg" };
-        for (int res = 4; res <= config.Resolution; res *= 2)
-            foreach (var layer in new[] { "", ".conv0", ".conv1" })
-                names.Add($"synthesis.b{res}{layer}.resample_filter");
-        return names;
-    }
 
     [GeneratedRegex(@"^style\.\d+\.weight$")] private static partial Regex MlpRe();
     [GeneratedRegex(@"^to_rgbs\.\d+\.conv\.weight$")] private static partial Regex RgbRe();

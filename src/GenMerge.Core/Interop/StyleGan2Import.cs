@@ -22,7 +22,7 @@ public static class StyleGan2Import
                                   string Format, IReadOnlyList<string> Ignored)
     {
         /// <summary>Generator tensors the file does not hold and the model keeps from its construction (fixed filters).</summary>
-        public IReadOnlySet<string> ModelDefaults { get; init; } = new HashSet<string>();
+        public Func<string, bool> ModelDefaults { get; init; } = _ => false;
         /// <summary>The file has no w_avg: estimate it as the mean mapping output (what truncation needs).</summary>
         public bool EstimateWAvg { get; init; }
     }
@@ -146,7 +146,7 @@ public static class StyleGan2Import
             if (!sds.ContainsKey("G")) { sds["G"] = sds["G_ema"]; provenance = Note(provenance, "import_G", "copied from G_ema (file has no G)"); }
             if (!sds.ContainsKey("D")) provenance = Note(provenance, "import_D", "freshly initialised (file has no D)");
             foreach (var (name, module) in new (string, nn.Module)[] { ("G", model.G), ("D", model.D), ("G_ema", model.GEma) })
-                if (sds.TryGetValue(name, out var sd)) Copy(sd, module, name, name == "D" ? new HashSet<string>() : contents.ModelDefaults, source);
+                if (sds.TryGetValue(name, out var sd)) Copy(sd, module, name, contents.ModelDefaults, source);
             if (contents.EstimateWAvg)
             {
                 EstimateWAvg(model.G); EstimateWAvg(model.GEma);
@@ -162,10 +162,10 @@ public static class StyleGan2Import
         }
     }
 
-    private static void Copy(IReadOnlyDictionary<string, PickledTensor> sd, nn.Module module, string name, IReadOnlySet<string> keep, string source)
+    private static void Copy(IReadOnlyDictionary<string, PickledTensor> sd, nn.Module module, string name, Func<string, bool> keep, string source)
     {
         var targets = module.state_dict();
-        foreach (var k in keep) targets.Remove(k);
+        foreach (var k in targets.Keys.Where(k => keep(k) && !sd.ContainsKey(k)).ToList()) targets.Remove(k);
         var missing = targets.Keys.Where(k => !sd.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
             throw new CheckpointException(source, $"{name} lacks tensor '{missing[0]}'" + (missing.Count > 1 ? $" (and {missing.Count - 1} more)" : "") +
