@@ -72,7 +72,7 @@ public class StyleGan2ImportTests
                 foreach (var (k, t) in sa) Assert.True(t.equal(sb[k]).all().item<bool>(), k);
             }
             // Where Debian's PyTorch is installed, the export also loads into the reference network (weights_only).
-            if (File.Exists("/usr/bin/python3") && Run("/usr/bin/python3", "-c \"import torch\"") == 0)
+            if (PyTorchAvailable())
                 Assert.Equal(0, Run("/usr/bin/python3", $"{Fixtures.Path("make_stylegan2_pickles.py")} --check {pt} {name}"));
 
             var st = Path.Combine(dir, "g_ema.safetensors");
@@ -103,7 +103,20 @@ public class StyleGan2ImportTests
         using var _ = no_grad();
         using var logits = model.D.forward(reference, null);
         Assert.True(MaxAbs(logits.reshape(dRef.shape), dRef) <= 1e-4, $"D max abs error {MaxAbs(logits.reshape(dRef.shape), dRef)}");
+        // converted to stylegan2-ada-pytorch's format, it gives the rosinality images in the reference network
+        if (PyTorchAvailable())
+        {
+            var pt = Path.Combine(Path.GetTempPath(), $"genmerge-rosinality-{Guid.NewGuid():N}.pt");
+            try
+            {
+                TorchExport.SavePt(model, pt);
+                Assert.Equal(0, Run("/usr/bin/python3", $"{Fixtures.Path("make_stylegan2_pickles.py")} --check {pt} rosinality"));
+            }
+            finally { File.Delete(pt); }
+        }
     }
+
+    private static bool PyTorchAvailable() => File.Exists("/usr/bin/python3") && Run("/usr/bin/python3", "-c \"import torch\"") == 0;
 
     [Fact]
     public void Npy_round_trips()
