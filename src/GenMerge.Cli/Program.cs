@@ -13,6 +13,8 @@ var root = new RootCommand("genmerge: merge pretrained GANs into one class-condi
     AugmentCommand.Create(),
     EvalCommand.Create(),
     InfoCommand.Create(),
+    ImportCommand.Create(),
+    ExportCommand.Create(),
     MergeCommand.Create(),
     StatusCommand.Create(),
     ResumeCommand.Create(),

@@ -7,7 +7,7 @@ public static class CommonOptions
 {
     public static Option<long> Seed() => new("--seed") { Description = "Random seed (same seed, same result)", DefaultValueFactory = _ => 1 };
 
-    public static Option<FileInfo> Model(string description = "Checkpoint (.safetensors)") =>
+    public static Option<FileInfo> Model(string description = "Checkpoint (.safetensors, or a stylegan2-ada .pkl / torch .pt imported on the fly)") =>
         new Option<FileInfo>("--model") { Description = description, Required = true }.ExistingFile();
 
     public static Option<int?> Class() => new("--class") { Description = "Class index of a conditional model (default: all classes)" };
@@ -36,7 +36,7 @@ public static class CommonOptions
     /// The file must exist and be a file. Replaces System.CommandLine's AcceptExistingOnly, whose message
     /// names neither the option nor, for a folder, what is wrong with it.
     /// </summary>
-    public static Option<FileInfo> ExistingFile(this Option<FileInfo> option)
+    public static Option<FileInfo?> ExistingFile(this Option<FileInfo?> option)
     {
         option.Validators.Add(r => { if (r.GetValueOrDefault<FileInfo?>() is { } f && Problem(f) is { } p) r.AddError($"{option.Name}: {p}"); });
         return option;

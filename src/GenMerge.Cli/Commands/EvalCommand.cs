@@ -44,7 +44,7 @@ public static class EvalCommand
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var path = p.GetValue(model)!.FullName;
-            using var m = Checkpoint.Load(path, Device.Default);
+            using var m = GenMerge.Core.Interop.ModelFiles.Open(path, Device.Default);
             var refSpec = ReferenceSpec.Parse(p.GetValue(reference)!, m.Config.Resolution);
             int count = p.GetValue(n);
             long s = p.GetValue(seed);

@@ -11,12 +11,12 @@ public static class InfoCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "Checkpoint (.safetensors)" }.ExistingFile();
+        var file = new Argument<FileInfo>("FILE") { Description = "Checkpoint (.safetensors, or a .pkl/.pt imported on the fly)" }.ExistingFile();
         var cmd = new Command("info", "Show a checkpoint's config, classes, parameter counts and provenance") { file };
         cmd.SetAction(p => CliErrors.Guard(() =>
         {
             var path = p.GetValue(file)!.FullName;
-            using var m = Checkpoint.Load(path);
+            using var m = GenMerge.Core.Interop.ModelFiles.Open(path);
             var json = new JsonSerializerOptions { WriteIndented = true };
             var (g, d) = Conditioning.ParameterCounts(m);
             System.Console.WriteLine($"file:        {path}");

@@ -57,7 +57,7 @@ public static class TrainCommand
             GanModel model;
             if (p.GetValue(resume) is { } from)
             {
-                model = Checkpoint.Load(from.FullName, GenMerge.Core.Device.Default);
+                model = GenMerge.Core.Interop.ModelFiles.Open(from.FullName, GenMerge.Core.Device.Default);
                 if (model.Config.Resolution != res)
                     throw new UserError($"--resume: {from.Name} is a {model.Config.Resolution}px model, but --resolution is {res}");
                 if (p.GetValue(channelBase) is { } cbr && cbr != model.Config.ChannelBase)

@@ -45,20 +45,40 @@ public sealed class MergeLauncher
             throw new ArgumentException($"--name: {names.Count} names for {modelFiles.Count} models");
         var run = new RunArtifacts(Store, runId);
         var models = new List<ModelRef>();
-        for (int i = 0; i < modelFiles.Count; i++)
+        var uploads = new List<string>();
+        try
         {
-            var file = modelFiles[i];
-            if (!File.Exists(file)) throw new FileNotFoundException($"--model: '{file}' not found");
-            // A full load (every tensor finite and in range, names and shapes right) before the run exists: a bad
-            // source gets a one-line error and exit 2 here, not a failed run left behind in the store.
-            using (Checkpoint.Load(file)) { }
-            var info = Checkpoint.ReadInfo(file);
-            var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(info.Provenance.Data) ?? Path.GetFileNameWithoutExtension(file);
-            models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(info.Provenance.Data) });
+            for (int i = 0; i < modelFiles.Count; i++)
+            {
+                var file = modelFiles[i];
+                if (!File.Exists(file)) throw new FileNotFoundException($"--model: '{file}' not found");
+                var local = ImportIfForeign(file);
+                uploads.Add(local);
+                // A full load (every tensor finite and in range, names and shapes right) before the run exists: a bad
+                // source gets a one-line error and exit 2 here, not a failed run left behind in the store.
+                using (Checkpoint.Load(local)) { }
+                var info = Checkpoint.ReadInfo(local);
+                var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(info.Provenance.Data) ?? Path.GetFileNameWithoutExtension(file);
+                models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(info.Provenance.Data) });
+            }
+            var request = (settings with { Models = models }).Validate();
+            for (int i = 0; i < modelFiles.Count; i++) await run.UploadFileAsync(models[i].Uri!, uploads[i]);
+            return request;
         }
-        var request = (settings with { Models = models }).Validate();
-        for (int i = 0; i < modelFiles.Count; i++) await run.UploadFileAsync(models[i].Uri!, modelFiles[i]);
-        return request;
+        finally
+        {
+            foreach (var (u, f) in uploads.Zip(modelFiles)) if (u != f) File.Delete(u);
+        }
+    }
+
+    /// <summary>A .pkl/.pt source is imported into a temporary GenMerge checkpoint (the import is in its provenance).</summary>
+    static string ImportIfForeign(string file)
+    {
+        if (!GenMerge.Core.Interop.ModelFiles.IsForeign(file)) return file;
+        var temp = Path.Combine(Path.GetTempPath(), $"genmerge-import-{Guid.NewGuid():N}.safetensors");
+        using var m = GenMerge.Core.Interop.StyleGan2Import.Load(file);
+        Checkpoint.Save(m, temp);
+        return temp;
     }
 
     /// <summary>Runs (or continues) a merge, printing a line whenever its progress changes.</summary>

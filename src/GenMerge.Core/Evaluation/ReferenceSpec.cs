@@ -35,12 +35,12 @@ public sealed class ReferenceSpec
             var hash = rest.LastIndexOf('#');
             if (hash > 0 && int.TryParse(rest[(hash + 1)..], out var k)) { cls = k; rest = rest[..hash]; }
             if (!File.Exists(rest)) throw new FileNotFoundException($"reference: model file '{rest}' not found");
-            var info = Checkpoint.ReadInfo(rest);
-            if (info.Config.Resolution != resolution)
-                throw new ArgumentException($"reference: '{rest}' is {info.Config.Resolution}px, the evaluated model is {resolution}px");
+            var config = GenMerge.Core.Interop.ModelFiles.ReadConfig(rest);
+            if (config.Resolution != resolution)
+                throw new ArgumentException($"reference: '{rest}' is {config.Resolution}px, the evaluated model is {resolution}px");
             return new ReferenceSpec(spec, (n, seed) =>
             {
-                using var m = Checkpoint.Load(rest, Device.Default);
+                using var m = GenMerge.Core.Interop.ModelFiles.Open(rest, Device.Default);
                 return Sampling.Sample(m.GEma, n, seed, cls);
             });
         }
