@@ -28,9 +28,9 @@ tbytes() { tr ' ' '\n' <"$1.bytes" | awk -F= -v k="$2" '$1==k {print $2}'; }
 # the machine may be shared: record the load so the numbers can be judged
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -f "$OUT"/*.safetensors
-# baseline: the runtime + libtorch resident set, from info on a tiny (KB) checkpoint
-measure baseline $GM info "$ROOT/tests/fixtures/model_refs/orig_orig_c2_G.safetensors"; BASE=$RSS
-ROWS+=("| baseline: \`info\` on a tiny checkpoint | $WALL | $RSS | | process floor (dotnet + libtorch) |")
+# baseline: the runtime + libtorch resident set, from info on the tiny (KB) test fixture pickle
+measure baseline $GM info "$ROOT/tests/fixtures/sg2pkl/sg2_c0.pkl"; BASE=$RSS
+ROWS+=("| baseline: \`info\` on the tiny fixture sg2_c0.pkl | $WALL | $RSS | | process floor (dotnet + libtorch) |")
 # ratio RSS BYTES: peak RSS as a multiple of BYTES, raw and above the baseline
 ratio() { awk -v r=$1 -v t=$2 -v b=$BASE 'BEGIN{printf "%.2fx (%.2fx above baseline)", r*1048576/t, (r-b)*1048576/t}'; }
 for px in 1024 256; do
