@@ -96,6 +96,7 @@ public sealed class GanTrainer : IDisposable
         int b = options.BatchSize;
         long step = Step;
         SetLearningRates(options.LrFactorAt(step));
+        using (GcPause.Start())
         using (NewDisposeScope())
         {
             // G: non-saturating loss through a frozen D.
