@@ -25,7 +25,7 @@ public sealed class EvaluateDomainActivity(IArtifactStore store) : TorchActivity
         using var source = await ModelArtifacts.LoadAsync(store, src.Artifact);
         var refSpec = req.Models![task.Class].Reference is { } r ? ReferenceSpec.Parse(r, merged.Config.Resolution) : null;
         using var ev = new Evaluator();
-        using var f = DomainEvaluation.Features(ev, merged, source, refSpec, task.Class, req.EvalSamples, req.Seed);
+        using var f = DomainEvaluation.Features(ev, merged, source, refSpec, task.Class, req.Settings.EvalSamples, req.Settings.Seed);
         var (fid, kid) = DomainEvaluation.Distances(f.Merged, f.Reference);
         var (sFid, sKid) = DomainEvaluation.Distances(f.Source, f.Reference);
         await run.WriteAsync(FeaturesArtifact(run, src.Name), (s, _) =>

@@ -19,10 +19,10 @@ public sealed class InitMergedActivity(IArtifactStore store) : TorchActivity<Ini
         try
         {
             foreach (var s in task.Sources) sources.Add(await ModelArtifacts.LoadAsync(store, s.Artifact));
-            if (MergeMethod.UsesRooting(req.Method))
+            if (MergeMethod.UsesRooting(req.Settings.Method))
                 foreach (var r in task.Rooted) rooted.Add(await ModelArtifacts.LoadAsync(store, r));
-            using var merged = MergeInit.Build(req.Method, sources, MergeMethod.UsesRooting(req.Method) ? rooted : null,
-                req.Root, req.ClassNames, req.Seed, task.Sources.Select(s => s.Sha256).ToList());
+            using var merged = MergeInit.Build(req.Settings.Method, sources, MergeMethod.UsesRooting(req.Settings.Method) ? rooted : null,
+                req.Settings.Root, req.ClassNames, req.Settings.Seed, task.Sources.Select(s => s.Sha256).ToList());
             await ModelArtifacts.SaveAsync(run, artifact, merged);
             var (g, d) = Conditioning.ParameterCounts(merged);
             return new InitResult(artifact, g, d);

@@ -32,7 +32,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
             return await store.ReadJsonAsync<SegmentResult>(resultName);
         }
 
-        var settings = job.Request.ToSettings();
+        var settings = job.Request.Settings;
         int per = settings.SegmentSteps;
         int steps = Math.Min(per, job.TotalSteps - (task.Segment - 1) * per);
         var input = task.Segment == 1 ? job.InitArtifact : SegmentArtifact(run, job.Job, task.Segment - 1);

@@ -40,7 +40,7 @@ public sealed class ValidateSourcesActivity(IArtifactStore store) : TorchActivit
         try
         {
             SourceCheck.Compatible(infos.Select(s => s.Config).ToList(), infos.Select(s => s.Name).ToList());
-            Core.Training.FreezeDiscriminator.Check(req.FreezeD, infos[0].Config.Resolution);
+            Core.Training.FreezeDiscriminator.Check(req.Settings.FreezeD, infos[0].Config.Resolution);
         }
         catch (ArgumentException e) { throw new RequestException(e.Message); }
         return infos;

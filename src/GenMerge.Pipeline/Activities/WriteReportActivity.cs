@@ -47,18 +47,18 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         Dictionary<string, WeightDistanceReport>? distances = null;
         using (var merged = await ModelArtifacts.LoadAsync(store, task.MergedArtifact))
         {
-            await UploadGridAsync(run, "grids/merged.png", SampleGrids.PerClass(merged, req.Seed), merged.Config.CDim > 0 ? SampleGrids.Columns : null);
+            await UploadGridAsync(run, "grids/merged.png", SampleGrids.PerClass(merged, req.Settings.Seed), merged.Config.CDim > 0 ? SampleGrids.Columns : null);
             images["merged samples (one row per class)"] = "grids/merged.png";
             for (int b = 1; b < task.Sources.Count; b++)
             {
                 var name = $"grids/interp-{task.Sources[0].Name}-{task.Sources[b].Name}.png";
-                await UploadGridAsync(run, name, ClassInterpolation.Strip(merged.GEma, 0, b, 8, 4, req.Seed), 8);
+                await UploadGridAsync(run, name, ClassInterpolation.Strip(merged.GEma, 0, b, 8, 4, req.Settings.Seed), 8);
                 images[$"class interpolation {task.Sources[0].Name} -> {task.Sources[b].Name}"] = name;
                 if (merged.GEma is StyleGan2Generator)
                 {
                     // Rows: the first domain's samples give the coarse styles; columns: domain b's give the fine ones.
                     var mix = $"grids/style-mix-{task.Sources[0].Name}-{task.Sources[b].Name}.png";
-                    await UploadGridAsync(run, mix, StyleMixing.Grid(merged.GEma, 0, b, 4, 6, req.Seed), 7);
+                    await UploadGridAsync(run, mix, StyleMixing.Grid(merged.GEma, 0, b, 4, 6, req.Settings.Seed), 7);
                     images[$"style mixing: coarse from {task.Sources[0].Name} (rows), fine from {task.Sources[b].Name} (columns)"] = mix;
                 }
             }
@@ -67,15 +67,15 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         try
         {
             foreach (var s in task.Sources) sourceModels.Add(await ModelArtifacts.LoadAsync(store, s.Artifact));
-            await UploadGridAsync(run, "grids/sources.png", SampleGrids.PerModel(sourceModels, req.Seed), SampleGrids.Columns);
+            await UploadGridAsync(run, "grids/sources.png", SampleGrids.PerModel(sourceModels, req.Settings.Seed), SampleGrids.Columns);
             images["source samples (one row per model)"] = "grids/sources.png";
-            if (MergeMethod.UsesRooting(req.Method) && req.RootingSteps > 0)
+            if (MergeMethod.UsesRooting(req.Settings.Method) && req.Settings.RootingSteps > 0)
             {
                 distances = new Dictionary<string, WeightDistanceReport>();
-                var root = sourceModels[req.Root];
+                var root = sourceModels[req.Settings.Root];
                 for (int i = 0; i < sourceModels.Count; i++)
                 {
-                    if (i == req.Root) continue;
+                    if (i == req.Settings.Root) continue;
                     using var rooted = await ModelArtifacts.LoadAsync(store, task.Rooted[i]);
                     distances[task.Sources[i].Name] = new WeightDistanceReport(
                         WeightDistance.MeanL2(sourceModels[i].G, root.G), WeightDistance.MeanL2(rooted.G, root.G));
@@ -88,24 +88,24 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         }
 
         var src0 = task.Sources[0];
-        var settings = req.ToSettings();
-        int finetuneSteps = MergeMethod.FinetuneSteps(req.Method, task.Sources.Count, req.RootingSteps, req.MergeSteps);
+        var settings = req.Settings;
+        int finetuneSteps = MergeMethod.FinetuneSteps(req.Settings.Method, task.Sources.Count, req.Settings.RootingSteps, req.Settings.MergeSteps);
         var finetune = settings.Training(finetuneSteps, src0.Config.Resolution);
-        bool trains = finetuneSteps > 0 || MergeMethod.UsesRooting(req.Method);
+        bool trains = finetuneSteps > 0 || MergeMethod.UsesRooting(req.Settings.Method);
         var report = new MergeReport
         {
-            Method = req.Method, Family = src0.Config.Family, Resolution = src0.Config.Resolution,
-            Root = task.Sources[req.Root].Name,
-            RootingSteps = MergeMethod.UsesRooting(req.Method) ? req.RootingSteps : 0,
+            Method = req.Settings.Method, Family = src0.Config.Family, Resolution = src0.Config.Resolution,
+            Root = task.Sources[req.Settings.Root].Name,
+            RootingSteps = MergeMethod.UsesRooting(req.Settings.Method) ? req.Settings.RootingSteps : 0,
             FinetuneSteps = finetuneSteps,
-            Seed = req.Seed, EvalSamples = req.EvalSamples, Domains = domains,
-            Lr = req.Lr, RootingLr = MergeMethod.UsesRooting(req.Method) ? settings.LrOf(rooting: true) : null,
-            FinalLr = finetuneSteps > 0 ? req.FinalLr : null,
-            FreezeD = req.FreezeD > 0 && trains ? req.FreezeD : null,
-            Aug = !trains ? null : req.Aug switch
+            Seed = req.Settings.Seed, EvalSamples = req.Settings.EvalSamples, Domains = domains,
+            Lr = req.Settings.Lr, RootingLr = MergeMethod.UsesRooting(req.Settings.Method) ? settings.LrOf(rooting: true) : null,
+            FinalLr = finetuneSteps > 0 ? req.Settings.FinalLr : null,
+            FreezeD = req.Settings.FreezeD > 0 && trains ? req.Settings.FreezeD : null,
+            Aug = !trains ? null : req.Settings.Augment switch
             {
-                Core.Training.AugmentModes.Ada => FormattableString.Invariant($"ada (target {req.AugTarget:G3}, from p {req.AugP:G3}){PipeSuffix(req)}"),
-                Core.Training.AugmentModes.Fixed => FormattableString.Invariant($"fixed p {req.AugP:G3}{PipeSuffix(req)}"),
+                Core.Training.AugmentModes.Ada => FormattableString.Invariant($"ada (target {req.Settings.AugmentTarget:G3}, from p {req.Settings.AugmentP:G3}){PipeSuffix(req.Settings)}"),
+                Core.Training.AugmentModes.Fixed => FormattableString.Invariant($"fixed p {req.Settings.AugmentP:G3}{PipeSuffix(req.Settings)}"),
                 _ => null,
             },
             R1Gamma = finetune.R1Gamma,
@@ -128,7 +128,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
     }
 
     /// <summary>The pipe is named only when it is not the default, so reports of blit runs read as before.</summary>
-    static string PipeSuffix(Requests.MergeRequest req) => req.AugPipe == Core.Training.AugmentPipes.Blit ? "" : $", pipe {req.AugPipe}";
+    static string PipeSuffix(MergeSettings req) => req.AugmentPipe == Core.Training.AugmentPipes.Blit ? "" : $", pipe {req.AugmentPipe}";
 
     static SelectionReport SelectionOf(SelectionResult sel, IReadOnlyList<SourceInfo> sources)
     {

@@ -51,8 +51,8 @@ public sealed class StartMergeTests(FakeMergeHost durable) : IClassFixture<FakeM
         var input = meta.ReadInputAs<MergeRunInput>()!;
         Assert.Equal(id, input.RunId);
         Assert.Equal(["models/cats.safetensors", "models/dogs.safetensors"], input.Request.Models!.Select(m => m.Uri));
-        Assert.Equal(40, input.Request.RootingSteps);
-        Assert.Equal(7, input.Request.Seed);
+        Assert.Equal(40, input.Request.Settings.RootingSteps);
+        Assert.Equal(7, input.Request.Settings.Seed);
     }
 
     [Fact]

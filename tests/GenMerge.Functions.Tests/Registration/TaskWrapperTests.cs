@@ -120,14 +120,14 @@ public sealed class TaskWrapperTests : IDisposable
             r.AddActivityFunc<SegmentTask, SegmentResult>(nameof(TrainSegmentActivity), (_, t) =>
             {
                 segments.Add($"{t.Job.Job}#{t.Segment}");
-                return new SegmentResult($"{t.Job.Job}/seg-{t.Segment}", Math.Min(t.Segment * t.Job.Request.SegmentSteps, t.Job.TotalSteps), 1.0 / t.Segment, 0.5, 0.01);
+                return new SegmentResult($"{t.Job.Job}/seg-{t.Segment}", Math.Min(t.Segment * t.Job.Request.Settings.SegmentSteps, t.Job.TotalSteps), 1.0 / t.Segment, 0.5, 0.01);
             });
             r.AddActivityFunc<InitTask, InitResult>(nameof(InitMergedActivity), (_, _) => new InitResult("init", 11, 21));
             r.AddActivityFunc<PublishTask, string>(nameof(PublishMergedActivity), (_, t) => "merged:" + t.From);
             r.AddActivityFunc<EvalTask, DomainEvalResult>(nameof(EvaluateDomainActivity), (_, t) => new DomainEvalResult(t.Class, 1, 0.1, 1, 0.1, "ref"));
             r.AddActivityFunc<ReportTask, MergeRunResult>(nameof(WriteReportActivity), (_, t) => new MergeRunResult(t.RunId, t.MergedArtifact, "report.json", "report.md"));
         });
-        var request = MergeRequest.Parse(Http.StartMergeTests.ValidRequest) with { RootingSteps = 25, MergeSteps = 10, SegmentSteps = 10 };
+        var request = MergeRequest.Parse(Http.StartMergeTests.ValidRequest).With(s => s with { RootingSteps = 25, MergeSteps = 10, SegmentSteps = 10 });
 
         string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(MergeOrchestrator), new MergeRunInput("r1", request));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
