@@ -6,7 +6,7 @@ using GenMerge.Core.Checkpoints;
 using GenMerge.Core.Data;
 using GenMerge.Core.Models;
 using GenMerge.Core.Training;
-using GenMerge.Pipeline.Local;
+using GenMerge.Pipeline.Runs;
 using GenMerge.Core.Merging;
 using GenMerge.Pipeline.Requests;
 
@@ -48,7 +48,7 @@ public static class DemoCommand
             // On the torch thread, where the merge's activities will run too: one OpenMP team per process.
             var sources = profile.Domains.Select(d => TorchThread.Run(() => TrainSource(profile, d, seed, work, output))).ToList();
 
-            var runId = LocalMergeRunner.NewRunId();
+            var runId = RunIds.New();
             System.Console.WriteLine($"run id: {runId}");
             var launcher = opts.Launcher(p);
             var request = await launcher.PrepareAsync(runId, sources, profile.Domains,

@@ -2,7 +2,7 @@ using System.CommandLine;
 using GenMerge.Cli.Console;
 using GenMerge.Cli.Running;
 using GenMerge.Core.Evaluation;
-using GenMerge.Pipeline.Local;
+using GenMerge.Pipeline.Runs;
 using GenMerge.Core.Merging;
 using GenMerge.Pipeline.Requests;
 
@@ -22,7 +22,7 @@ public static class MergeCommand
         foreach (var o in opts.All) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => CliErrors.GuardAsync(async () =>
         {
-            var runId = LocalMergeRunner.NewRunId();
+            var runId = RunIds.New();
             System.Console.WriteLine($"run id: {runId}");
             var launcher = opts.Launcher(p);
             var request = await launcher.PrepareAsync(runId, p.GetValue(models)!.Select(f => f.FullName).ToList(),

@@ -3,10 +3,11 @@ using GenMerge.Core.Data;
 using Microsoft.Extensions.Logging;
 using GenMerge.Core.Checkpoints;
 using GenMerge.Core.Evaluation;
-using GenMerge.Pipeline.Local;
 using GenMerge.Core.Merging;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
+using GenMerge.Pipeline.Runs;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Cli.Running;
 

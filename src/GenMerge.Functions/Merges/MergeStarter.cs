@@ -65,5 +65,5 @@ public sealed class MergeStarter(IArtifactStore store)
     }
 
     /// <summary>A fresh run id for an HTTP start: sortable by time, unique, valid as a folder and an instance id.</summary>
-    public static string NewRunId() => GenMerge.Pipeline.Local.LocalMergeRunner.NewRunId();
+    public static string NewRunId() => GenMerge.Pipeline.Runs.RunIds.New();
 }

@@ -4,7 +4,6 @@ using GenMerge.Functions.Tasks;
 using GenMerge.Functions.Tests.Support;
 using GenMerge.Pipeline;
 using GenMerge.Pipeline.Activities;
-using GenMerge.Pipeline.Hosting;
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
@@ -13,6 +12,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Functions.Tests.Registration;
 

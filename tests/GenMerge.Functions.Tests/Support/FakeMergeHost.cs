@@ -1,7 +1,7 @@
-using GenMerge.Pipeline.Hosting;
 using GenMerge.Pipeline.Orchestration;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Functions.Tests.Support;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using DurableTask.Core;
-using GenMerge.Pipeline.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Pipeline.Tests.Hosting;
 

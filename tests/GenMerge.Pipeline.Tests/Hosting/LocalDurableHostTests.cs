@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Azure.Storage.Queues;
-using GenMerge.Pipeline.Hosting;
 using Microsoft.DurableTask.Client;
 using static GenMerge.Pipeline.Tests.Hosting.TestTasks;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Pipeline.Tests.Hosting;
 

@@ -1,10 +1,10 @@
 using GenMerge.Core.Evaluation;
 using GenMerge.Core.Merging;
 using GenMerge.Core.Models;
-using GenMerge.Pipeline.Local;
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Pipeline.Tests.Merge;
 

@@ -1,6 +1,7 @@
+using GenMerge.Pipeline;
 using System.Text.Json;
-using GenMerge.Pipeline.Hosting;
 using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Runs;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
 using Microsoft.DurableTask;
@@ -8,7 +9,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace GenMerge.Pipeline.Local;
+namespace GenMerge.SelfHosted;
 
 /// <summary>
 /// Runs <see cref="MergeOrchestrator"/> in this process: the in-memory Durable backend with any
@@ -18,9 +19,6 @@ namespace GenMerge.Pipeline.Local;
 public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnection, ILoggerFactory? loggers = null)
 {
     public static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
-
-    /// <summary>A fresh run id: sortable by time, unique enough for one user's store.</summary>
-    public static string NewRunId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 
     public DurableBackend Backend => durableConnection is null ? DurableBackend.InMemory : DurableBackend.AzureStorage;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using GenMerge.Pipeline.Orchestration;
 
-namespace GenMerge.Pipeline.Local;
+namespace GenMerge.Pipeline.Runs;
 
 /// <summary>status.json in a run folder: what `genmerge status` shows for runs of the embedded host.</summary>
 public sealed record RunStatus
