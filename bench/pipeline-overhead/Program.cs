@@ -90,7 +90,7 @@ int Merge()
     var (mergedG, mergedD) = Conditioning.ParameterCounts(merged);
     Lap("init");
 
-    int finetune = MergeMethod.FinetuneSteps(s.Method, sources.Count, s.RootingSteps, s.MergeSteps);
+    int finetune = s.FinetuneSteps(sources.Count);
     if (finetune > 0)
         Train(merged, new ClassMixData(data.Select((t, k) => (IImageSource)new TensorImageSource(t, s.Seed + k, names[k])).ToList(), s.Seed), finetune, "finetune");
     Checkpoint.Save(merged, Path.Combine(o.Out, "merged.safetensors"));

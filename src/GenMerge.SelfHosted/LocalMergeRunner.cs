@@ -61,8 +61,8 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
             if (s is not null) return s;
         }
         var run = new RunArtifacts(store, runId);
-        if (await store.ExistsAsync(run.At("status.json"), ct))
-            return await store.ReadJsonAsync<RunStatus>(run.At("status.json"), cancellationToken: ct);
+        if (await store.ExistsAsync(run.Status, ct))
+            return await store.ReadJsonAsync<RunStatus>(run.Status, cancellationToken: ct);
         if (await store.ExistsAsync(run.Request, ct))
             return new RunStatus { RunId = runId, State = "Interrupted", UpdatedUtc = DateTimeOffset.UtcNow };
         throw new ArgumentException($"run id: no run '{runId}' in {store.Description}");
@@ -91,7 +91,7 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
             if (json != lastJson)
             {
                 lastJson = json;
-                await store.WriteJsonAsync(run.At("status.json"), status, cancellationToken: ct);
+                await store.WriteJsonAsync(run.Status, status, cancellationToken: ct);
                 onProgress?.Invoke(status);
             }
             if (status.State is "Completed" or "Failed" or "Terminated") return status;

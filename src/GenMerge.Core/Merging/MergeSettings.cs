@@ -73,7 +73,7 @@ public sealed record MergeSettings
         if (EvalSamples < 2) throw new ArgumentException($"eval_samples: {EvalSamples} must be >= 2");
         SnapshotSelection.Validate(Select);
         // Refused up front rather than silently publishing the only model there is.
-        var finetune = MergeMethod.FinetuneSteps(Method, models, RootingSteps, MergeSteps);
+        var finetune = FinetuneSteps(models);
         if (Select == SnapshotSelection.Best && finetune <= SegmentSteps)
             throw new ArgumentException($"select: 'best' picks among the fine-tuning's checkpoints (one per {SegmentSteps} steps), " +
                 $"but method '{Method}' fine-tunes {finetune} steps here: {(finetune == 0 ? "none" : "one")} to choose from; use select 'last'" +
@@ -85,6 +85,9 @@ public sealed record MergeSettings
 
     /// <summary>Every setting at its default (what a request that gives only its models gets).</summary>
     public static readonly MergeSettings Defaults = new();
+
+    /// <summary>Steps of the merge fine-tuning of <paramref name="models"/> sources under this method.</summary>
+    public int FinetuneSteps(int models) => MergeMethod.FinetuneSteps(Method, models, RootingSteps, MergeSteps);
 
     public double LrOf(bool rooting) => rooting ? RootingLr ?? Lr : Lr;
 

@@ -12,7 +12,7 @@ public sealed class InitMergedActivity(IArtifactStore store) : TorchActivity<Ini
     protected override async Task<InitResult> RunOnTorchThreadAsync(TaskActivityContext context, InitTask task)
     {
         var run = new RunArtifacts(store, task.RunId);
-        var artifact = run.At("merged-init.safetensors");
+        var artifact = run.MergedInit;
         var req = task.Request;
         var sources = new List<GanModel>();
         var rooted = new List<GanModel>();

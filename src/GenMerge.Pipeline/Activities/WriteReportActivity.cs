@@ -28,7 +28,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         var sourceF = new List<Tensor>();
         foreach (var s in task.Sources)
         {
-            await using var fs = await store.OpenReadAsync(EvaluateDomainActivity.FeaturesArtifact(run, s.Name));
+            await using var fs = await store.OpenReadAsync(run.Features(s.Name));
             var t = SafeTensors.Read(fs, s.Name).Tensors; // owned here: disposed below
             refs.Add(t["reference"]); mergedF.Add(t["merged"]); sourceF.Add(t["source"]);
         }
@@ -89,7 +89,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
 
         var src0 = task.Sources[0];
         var settings = req.Settings;
-        int finetuneSteps = MergeMethod.FinetuneSteps(req.Settings.Method, task.Sources.Count, req.Settings.RootingSteps, req.Settings.MergeSteps);
+        int finetuneSteps = settings.FinetuneSteps(task.Sources.Count);
         var finetune = settings.Training(finetuneSteps, src0.Config.Resolution);
         bool trains = finetuneSteps > 0 || MergeMethod.UsesRooting(req.Settings.Method);
         var report = new MergeReport
@@ -142,18 +142,11 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         };
     }
 
+    /// <summary>Encodes the grid in memory and writes it to the run; disposes <paramref name="images"/>.</summary>
     static async Task UploadGridAsync(RunArtifacts run, string name, Tensor images, int? columns)
     {
-        var tmp = Path.Combine(Path.GetTempPath(), $"genmerge-{Guid.NewGuid():N}.png");
-        try
-        {
-            ImageGrid.Save(images, tmp, columns, scale: 2);
-            await run.UploadFileAsync(run.At(name), tmp);
-        }
-        finally
-        {
-            images.Dispose();
-            File.Delete(tmp);
-        }
+        byte[] png;
+        using (images) png = ImageGrid.ToPng(images, columns, scale: 2);
+        await run.WriteAsync(run.At(name), new MemoryStream(png, writable: false));
     }
 }

@@ -60,8 +60,8 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
             for (int m = 0; m < sources.Count; m++)
             {
                 if (m == settings.Root) continue;
-                var job = new TrainJob(input.RunId, req, $"rooted/{sources[m].Name}", sources[settings.Root].Artifact,
-                                       new[] { shardsPerClass[m] }, settings.RootingSteps);
+                var job = TrainJob.Rooting(input.RunId, req, sources[m].Name, sources[settings.Root].Artifact,
+                                           shardsPerClass[m], settings.RootingSteps);
                 rootTasks[m] = chains.RunAsync(job);
             }
             await Task.WhenAll(rootTasks.Values);
@@ -74,13 +74,13 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
             new InitTask(input.RunId, req, sources, rooted), retry);
         Lap("init");
 
-        var finetuneSteps = MergeMethod.FinetuneSteps(settings.Method, sources.Count, settings.RootingSteps, settings.MergeSteps);
+        var finetuneSteps = settings.FinetuneSteps(sources.Count);
         var last = init.Artifact;
         IReadOnlyList<SegmentResult> segments = [];
         if (finetuneSteps > 0)
         {
             Status(progress with { Stage = "finetune" });
-            var job = new TrainJob(input.RunId, req, "finetune", init.Artifact, shardsPerClass, finetuneSteps);
+            var job = TrainJob.Finetune(input.RunId, req, init.Artifact, shardsPerClass, finetuneSteps);
             segments = await chains.RunAsync(job);
             last = segments[^1].Artifact;
         }

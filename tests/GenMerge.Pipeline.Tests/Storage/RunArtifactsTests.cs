@@ -14,7 +14,11 @@ public sealed class RunArtifactsTests : IDisposable
     {
         Assert.Equal("runs/run42/request.json", run.Request);
         Assert.Equal("runs/run42/shards/ffhq/0007.safetensors", run.Shard("ffhq", 7));
-        Assert.Equal("runs/run42/rooted/cats/seg-0012.safetensors", run.RootedSegment("cats", 12));
+        Assert.Equal("runs/run42/rooted/cats/seg-012.safetensors", run.JobSegment("rooted/cats", 12));
+        Assert.Equal("runs/run42/finetune/seg-003.safetensors", run.JobSegment("finetune", 3));
+        Assert.Equal("runs/run42/merged-init.safetensors", run.MergedInit);
+        Assert.Equal("runs/run42/status.json", run.Status);
+        Assert.Equal("runs/run42/eval/cats/features.safetensors", run.Features("cats"));
         Assert.Equal("runs/run42/merged.safetensors", run.Merged);
         Assert.Equal("runs/run42/report.json", run.ReportJson);
         Assert.Equal("runs/run42/report.md", run.ReportMarkdown);
