@@ -44,31 +44,16 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         }).ToList();
 
         var images = new Dictionary<string, string>();
+        var names = task.Sources.Select(s => s.Name).ToList();
         Dictionary<string, WeightDistanceReport>? distances = null;
         using (var merged = await ModelArtifacts.LoadAsync(store, task.MergedArtifact))
-        {
-            await UploadGridAsync(run, "grids/merged.png", SampleGrids.PerClass(merged, req.Settings.Seed), merged.Config.CDim > 0 ? SampleGrids.Columns : null);
-            images["merged samples (one row per class)"] = "grids/merged.png";
-            for (int b = 1; b < task.Sources.Count; b++)
-            {
-                var name = $"grids/interp-{task.Sources[0].Name}-{task.Sources[b].Name}.png";
-                await UploadGridAsync(run, name, ClassInterpolation.Strip(merged.GEma, 0, b, 8, 4, req.Settings.Seed), 8);
-                images[$"class interpolation {task.Sources[0].Name} -> {task.Sources[b].Name}"] = name;
-                if (merged.GEma is StyleGan2Generator)
-                {
-                    // Rows: the first domain's samples give the coarse styles; columns: domain b's give the fine ones.
-                    var mix = $"grids/style-mix-{task.Sources[0].Name}-{task.Sources[b].Name}.png";
-                    await UploadGridAsync(run, mix, StyleMixing.Grid(merged.GEma, 0, b, 4, 6, req.Settings.Seed), 7);
-                    images[$"style mixing: coarse from {task.Sources[0].Name} (rows), fine from {task.Sources[b].Name} (columns)"] = mix;
-                }
-            }
-        }
+            foreach (var grid in ReportGrids.OfMerged(merged, names, req.Settings.Seed))
+                await UploadGridAsync(run, grid, images);
         var sourceModels = new List<GanModel>();
         try
         {
             foreach (var s in task.Sources) sourceModels.Add(await ModelArtifacts.LoadAsync(store, s.Artifact));
-            await UploadGridAsync(run, "grids/sources.png", SampleGrids.PerModel(sourceModels, req.Settings.Seed), SampleGrids.Columns);
-            images["source samples (one row per model)"] = "grids/sources.png";
+            await UploadGridAsync(run, ReportGrids.OfSources(sourceModels, req.Settings.Seed), images);
             if (MergeMethod.UsesRooting(req.Settings.Method) && req.Settings.RootingSteps > 0)
             {
                 distances = new Dictionary<string, WeightDistanceReport>();
@@ -88,29 +73,9 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         }
 
         var src0 = task.Sources[0];
-        var settings = req.Settings;
-        int finetuneSteps = settings.FinetuneSteps(task.Sources.Count);
-        var finetune = settings.Training(finetuneSteps, src0.Config.Resolution);
-        bool trains = finetuneSteps > 0 || MergeMethod.UsesRooting(req.Settings.Method);
-        var report = new MergeReport
+        var report = MergeReportBuilder.Build(req.Settings, new MergeOutcome
         {
-            Method = req.Settings.Method, Family = src0.Config.Family, Resolution = src0.Config.Resolution,
-            Root = task.Sources[req.Settings.Root].Name,
-            RootingSteps = MergeMethod.UsesRooting(req.Settings.Method) ? req.Settings.RootingSteps : 0,
-            FinetuneSteps = finetuneSteps,
-            Seed = req.Settings.Seed, EvalSamples = req.Settings.EvalSamples, Domains = domains,
-            Lr = req.Settings.Lr, RootingLr = MergeMethod.UsesRooting(req.Settings.Method) ? settings.LrOf(rooting: true) : null,
-            FinalLr = finetuneSteps > 0 ? req.Settings.FinalLr : null,
-            FreezeD = req.Settings.FreezeD > 0 && trains ? req.Settings.FreezeD : null,
-            Aug = !trains ? null : req.Settings.Augment switch
-            {
-                Core.Training.AugmentModes.Ada => FormattableString.Invariant($"ada (target {req.Settings.AugmentTarget:G3}, from p {req.Settings.AugmentP:G3}){PipeSuffix(req.Settings)}"),
-                Core.Training.AugmentModes.Fixed => FormattableString.Invariant($"fixed p {req.Settings.AugmentP:G3}{PipeSuffix(req.Settings)}"),
-                _ => null,
-            },
-            R1Gamma = finetune.R1Gamma,
-            EmaKimg = finetuneSteps > 0 ? finetune.EmaKimg : null,
-            EmaRampup = finetuneSteps > 0 ? finetune.EmaRampup : null,
+            Names = names, SourceConfig = src0.Config, Domains = domains,
             Parameters = new ParameterReport
             {
                 Merged = task.Init.GeneratorParameters + task.Init.DiscriminatorParameters,
@@ -120,15 +85,12 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             },
             TimingsS = task.TimingsS, WeightDistance = distances, Images = images,
             Selection = task.Selection is { } sel ? SelectionOf(sel, task.Sources) : null,
-        };
+        });
         await run.WriteTextAsync(run.ReportJson, report.ToJson());
         await run.WriteTextAsync(run.ReportMarkdown, report.ToMarkdown());
         await run.BuildManifestAsync();
         return new MergeRunResult(task.RunId, task.MergedArtifact, run.ReportJson, run.ReportMarkdown);
     }
-
-    /// <summary>The pipe is named only when it is not the default, so reports of blit runs read as before.</summary>
-    static string PipeSuffix(MergeSettings req) => req.AugmentPipe == Core.Training.AugmentPipes.Blit ? "" : $", pipe {req.AugmentPipe}";
 
     static SelectionReport SelectionOf(SelectionResult sel, IReadOnlyList<SourceInfo> sources)
     {
@@ -142,11 +104,12 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         };
     }
 
-    /// <summary>Encodes the grid in memory and writes it to the run; disposes <paramref name="images"/>.</summary>
-    static async Task UploadGridAsync(RunArtifacts run, string name, Tensor images, int? columns)
+    /// <summary>Draws the grid, writes it to the run encoded in memory, and lists it under its caption.</summary>
+    static async Task UploadGridAsync(RunArtifacts run, ReportGrid grid, Dictionary<string, string> images)
     {
         byte[] png;
-        using (images) png = ImageGrid.ToPng(images, columns, scale: 2);
-        await run.WriteAsync(run.At(name), new MemoryStream(png, writable: false));
+        using (var t = grid.Render()) png = ImageGrid.ToPng(t, grid.Columns, ReportGrids.Scale);
+        await run.WriteAsync(run.At(grid.Name), new MemoryStream(png, writable: false));
+        images[grid.Label] = grid.Name;
     }
 }
