@@ -27,13 +27,7 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
     {
         request.Validate();
         await using var host = await StartHostAsync(ct);
-        var existing = await host.Client.GetInstanceAsync(runId, getInputsAndOutputs: false, ct);
-        if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
-        {
-            if (existing is not null) await host.Client.PurgeInstanceAsync(runId, cancellation: ct);
-            await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(MergeOrchestrator),
-                new MergeRunInput(runId, request), new StartOrchestrationOptions(runId), ct);
-        }
+        await new MergeClient(host.Client).StartAsync(runId, request, restartUnsuccessful: true, ct);
         return await WaitAsync(host.Client, runId, onProgress, ct);
     }
 
@@ -100,31 +94,6 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
     }
 
     /// <summary>Status of the run, with its training jobs' progress.</summary>
-    static async Task<RunStatus?> QueryAsync(DurableTaskClient client, string runId, CancellationToken ct)
-    {
-        var meta = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct);
-        if (meta is null) return null;
-        var progress = meta.SerializedCustomStatus is { } cs ? JsonSerializer.Deserialize<MergeProgress>(cs) : null;
-        return new RunStatus
-        {
-            RunId = runId,
-            State = meta.RuntimeStatus switch
-            {
-                OrchestrationRuntimeStatus.Completed => "Completed",
-                OrchestrationRuntimeStatus.Failed => "Failed",
-                OrchestrationRuntimeStatus.Terminated => "Terminated",
-                _ => "Running",
-            },
-            Progress = progress,
-            Failure = meta.FailureDetails is { } f ? Innermost(f) : null,
-            UpdatedUtc = meta.LastUpdatedAt,
-        };
-    }
-
-    /// <summary>The deepest failure message: activity errors arrive wrapped by the orchestration.</summary>
-    static string Innermost(TaskFailureDetails f)
-    {
-        while (f.InnerFailure is not null) f = f.InnerFailure;
-        return $"{f.ErrorMessage}";
-    }
+    static async Task<RunStatus?> QueryAsync(DurableTaskClient client, string runId, CancellationToken ct) =>
+        await new MergeClient(client).GetAsync(runId, ct) is { } state ? RunStatus.From(state) : null;
 }

@@ -13,6 +13,13 @@ public sealed record RunStatus
     [JsonPropertyName("failure")] public string? Failure { get; init; }
     [JsonPropertyName("updated_utc")] public DateTimeOffset UpdatedUtc { get; init; }
 
+    /// <summary>The status of a run as the task hub knows it (the innermost failure's message as the reason).</summary>
+    public static RunStatus From(MergeRunState state) => new()
+    {
+        RunId = state.RunId, State = state.State, Progress = state.Progress,
+        Failure = state.Failure?.ErrorMessage, UpdatedUtc = state.LastUpdatedAt,
+    };
+
     public string Describe()
     {
         var line = $"{RunId}: {State}";
