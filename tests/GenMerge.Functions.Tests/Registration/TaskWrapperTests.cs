@@ -35,7 +35,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public void ActivityWrappersTakeAndReturnTheActivitysTypes()
+    public void Activity_wrappers_take_and_return_the_activitys_types()
     {
         foreach (Type activity in PipelineTasks.Activities)
         {
@@ -48,7 +48,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public void OrchestratorWrappersReturnTheOrchestratorsOutput()
+    public void Orchestrator_wrappers_return_the_orchestrators_output()
     {
         foreach (Type orchestrator in PipelineTasks.Orchestrators)
         {
@@ -60,7 +60,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public void EveryActivityCanBeBuiltFromTheAppsServices()
+    public void Every_activity_can_be_built_from_the_apps_services()
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -74,7 +74,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public async Task ActivityWrapperRunsThePipelineActivityWithTheStoreFromDI()
+    public async Task Activity_wrapper_runs_the_pipeline_activity_with_the_store_from_DI()
     {
         const string runId = "20250101-000000-abcdef";
         string from = $"runs/{runId}/finetune/seg-0002.safetensors";
@@ -94,7 +94,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public async Task ActivityContextCarriesTheActivityNameAndTheCallersInstanceId()
+    public async Task Activity_context_carries_the_activity_name_and_the_callers_instance_id()
     {
         using var services = new ServiceCollection().BuildServiceProvider();
         var withId = new FakeFunctionContext(services, new Dictionary<string, object?> { ["instanceId"] = "run-9:finetune" });
@@ -104,7 +104,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public async Task OrchestratorWrapperRunsThePipelineOrchestratorOnItsInput()
+    public async Task Orchestrator_wrapper_runs_the_pipeline_orchestrator_on_its_input()
     {
         // The real MergeOrchestrator through its wrapper, with stand-in activities under the real
         // names: it must walk every stage, chain the training segments and publish their progress.
@@ -144,7 +144,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public async Task OrchestratorWrapperWithoutInputFailsNamingWhatItNeeds()
+    public async Task Orchestrator_wrapper_without_input_fails_naming_what_it_needs()
     {
         var wrappers = new OrchestratorFunctions();
         await using var host = await LocalDurableHost.StartAsync(r =>

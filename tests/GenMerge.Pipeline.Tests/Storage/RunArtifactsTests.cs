@@ -10,7 +10,7 @@ public sealed class RunArtifactsTests : IDisposable
     public RunArtifactsTests() => run = new RunArtifacts(new LocalFolderStore(root), "run42");
 
     [Fact]
-    public void NamesAreDeterministicAndUnderTheRun()
+    public void Names_are_deterministic_and_under_the_run()
     {
         Assert.Equal("runs/run42/request.json", run.Request);
         Assert.Equal("runs/run42/shards/ffhq/0007.safetensors", run.Shard("ffhq", 7));
@@ -29,7 +29,7 @@ public sealed class RunArtifactsTests : IDisposable
     }
 
     [Fact]
-    public void BadPartsAreRejectedWithWhatTheyAre()
+    public void Bad_parts_are_rejected_with_what_they_are()
     {
         Assert.Contains("run id '../x'", Assert.Throws<ArgumentException>(() => new RunArtifacts(run.Store, "../x")).Message);
         Assert.Contains("model 'a/b'", Assert.Throws<ArgumentException>(() => run.Shard("a/b", 0)).Message);
@@ -38,14 +38,14 @@ public sealed class RunArtifactsTests : IDisposable
     }
 
     [Fact]
-    public async Task WritesOutsideTheRunAreRefused()
+    public async Task Writes_outside_the_run_are_refused()
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() => run.WriteTextAsync("runs/other/report.md", "x"));
         Assert.Contains("not inside run 'run42'", e.Message);
     }
 
     [Fact]
-    public async Task DeleteRemovesTheManifestEntryToo()
+    public async Task Delete_removes_the_manifest_entry_too()
     {
         await run.WriteTextAsync(run.ReportMarkdown, "x");
         Assert.True(await run.Store.ExistsAsync(run.ManifestEntry(run.ReportMarkdown)));
