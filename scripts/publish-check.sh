@@ -25,6 +25,12 @@ head -c 1 "$out/functions.metadata" | grep -q '\[' || fail "functions.metadata i
 [ -f "$out/worker.config.json" ] || fail "worker.config.json missing"
 [ -f "$out/GenMerge.Functions.dll" ] || fail "GenMerge.Functions.dll missing"
 
+# The self-hosted backend (src/GenMerge.SelfHosted: gRPC server, in-process test host, DurableTask.AzureStorage)
+# is the CLI's, not the Functions app's.
+for dll in GenMerge.SelfHosted.dll Grpc.AspNetCore.Server.dll DurableTask.AzureStorage.dll Microsoft.DurableTask.InProcessTestHost.dll; do
+  [ ! -e "$out/$dll" ] || fail "$dll in the Functions payload (the self-hosted backend belongs to the CLI)"
+done
+
 so=$(find "$out" -name libLibTorchSharp.so | head -n 1)
 [ -n "$so" ] || fail "libLibTorchSharp.so missing"
 [ -n "$(find "$out" -name 'libtorch_cpu.so*' | head -n 1)" ] || fail "libtorch_cpu.so missing (CPU libtorch not published)"

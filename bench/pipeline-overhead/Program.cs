@@ -90,7 +90,7 @@ int Merge()
     var (mergedG, mergedD) = Conditioning.ParameterCounts(merged);
     Lap("init");
 
-    int finetune = MergeMethod.FinetuneSteps(s.Method, sources.Count, s.RootingSteps, s.MergeSteps);
+    int finetune = s.FinetuneSteps(sources.Count);
     if (finetune > 0)
         Train(merged, new ClassMixData(data.Select((t, k) => (IImageSource)new TensorImageSource(t, s.Seed + k, names[k])).ToList(), s.Seed), finetune, "finetune");
     Checkpoint.Save(merged, Path.Combine(o.Out, "merged.safetensors"));
@@ -114,27 +114,23 @@ int Merge()
     // report: domain accuracy, grids, interpolation strips, weight distances.
     var acc = DomainEvaluation.Accuracies(feats.Select(f => f.Reference).ToList(), feats.Select(f => f.Merged).ToList());
     var srcAcc = DomainEvaluation.Accuracies(feats.Select(f => f.Reference).ToList(), feats.Select(f => f.Source).ToList());
+    // The same grids and report fields as the pipeline's WriteReportActivity (Core's ReportGrids, MergeReportBuilder).
     var images = new Dictionary<string, string>();
-    void Grid(string name, Tensor t, int? columns) { using (t) ImageGrid.Save(t, Path.Combine(o.Out, name), columns, scale: 2); }
-    Grid("grids/merged.png", SampleGrids.PerClass(merged, s.Seed), SampleGrids.Columns);
-    images["merged samples (one row per class)"] = "grids/merged.png";
-    for (int b = 1; b < sources.Count; b++)
+    void Grid(ReportGrid g)
     {
-        var name = $"grids/interp-{names[0]}-{names[b]}.png";
-        Grid(name, ClassInterpolation.Strip(merged.GEma, 0, b, 8, 4, s.Seed), 8);
-        images[$"class interpolation {names[0]} -> {names[b]}"] = name;
+        using (var t = g.Render()) ImageGrid.Save(t, Path.Combine(o.Out, g.Name), g.Columns, ReportGrids.Scale);
+        images[g.Label] = g.Name;
     }
-    Grid("grids/sources.png", SampleGrids.PerModel(sources, s.Seed), SampleGrids.Columns);
-    images["source samples (one row per model)"] = "grids/sources.png";
+    foreach (var g in ReportGrids.OfMerged(merged, names, s.Seed)) Grid(g);
+    Grid(ReportGrids.OfSources(sources, s.Seed));
     Dictionary<string, WeightDistanceReport>? distances = null;
     if (rooting && s.RootingSteps > 0)
         distances = Enumerable.Range(0, sources.Count).Where(i => i != s.Root).ToDictionary(i => names[i],
             i => new WeightDistanceReport(WeightDistance.MeanL2(sources[i].G, sources[s.Root].G), WeightDistance.MeanL2(rooted[i].G, sources[s.Root].G)));
     var (srcG, srcD) = Conditioning.ParameterCounts(sources[0]);
-    var report = new MergeReport
+    var report = MergeReportBuilder.Build(s, new MergeOutcome
     {
-        Method = s.Method, Family = sources[0].Config.Family, Resolution = res, Root = names[s.Root],
-        RootingSteps = rooting ? s.RootingSteps : 0, FinetuneSteps = finetune, Seed = s.Seed, EvalSamples = s.EvalSamples,
+        Names = names, SourceConfig = sources[0].Config,
         Domains = evals.Select((e, c) => new DomainReport
         {
             Name = names[c], Class = c, Reference = feats[c].ReferenceName, FidR18 = e.Fid, KidR18 = e.Kid, Accuracy = acc[c],
@@ -142,7 +138,7 @@ int Merge()
         }).ToList(),
         Parameters = new ParameterReport { Merged = mergedG + mergedD, MergedGenerator = mergedG, Source = srcG + srcD, SourceGenerator = srcG },
         TimingsS = timings, WeightDistance = distances, Images = images,
-    };
+    });
     Lap("report");
     File.WriteAllText(Path.Combine(o.Out, "report.json"), report.ToJson());
     File.WriteAllText(Path.Combine(o.Out, "report.md"), report.ToMarkdown());

@@ -6,20 +6,21 @@ using GenMerge.Core.Checkpoints;
 using GenMerge.Core.Data;
 using GenMerge.Core.Models;
 using GenMerge.Core.Training;
-using GenMerge.Pipeline.Local;
+using GenMerge.Pipeline.Runs;
+using GenMerge.Core.Merging;
 using GenMerge.Pipeline.Requests;
 
 namespace GenMerge.Cli.Commands;
 
 /// <summary>Budgets of `genmerge demo`, sized for the 2-core CPU machine (see README for timings).</summary>
-public sealed record DemoProfile(string Family, int Resolution, int SourceSteps, MergeRequest Merge, string[] Domains)
+public sealed record DemoProfile(string Family, int Resolution, int SourceSteps, MergeSettings Merge, string[] Domains)
 {
-    public static DemoProfile Full => new(ModelConfig.Compact, 32, 1500, new MergeRequest
+    public static DemoProfile Full => new(ModelConfig.Compact, 32, 1500, new MergeSettings
     {
         RootingSteps = 200, MergeSteps = 400, SegmentSteps = 100, SamplesPerModel = 2048, ShardSize = 1024, EvalSamples = 200,
     }, new[] { "rings", "squares" });
 
-    public static DemoProfile Quick => new(ModelConfig.Compact, 16, 300, new MergeRequest
+    public static DemoProfile Quick => new(ModelConfig.Compact, 16, 300, new MergeSettings
     {
         RootingSteps = 60, MergeSteps = 100, SegmentSteps = 40, BatchSize = 32, SamplesPerModel = 512, ShardSize = 256, EvalSamples = 100,
     }, new[] { "rings", "squares" });
@@ -47,7 +48,7 @@ public static class DemoCommand
             // On the torch thread, where the merge's activities will run too: one OpenMP team per process.
             var sources = profile.Domains.Select(d => TorchThread.Run(() => TrainSource(profile, d, seed, work, output))).ToList();
 
-            var runId = LocalMergeRunner.NewRunId();
+            var runId = RunIds.New();
             System.Console.WriteLine($"run id: {runId}");
             var launcher = opts.Launcher(p);
             var request = await launcher.PrepareAsync(runId, sources, profile.Domains,

@@ -2,7 +2,8 @@ using System.CommandLine;
 using GenMerge.Cli.Console;
 using GenMerge.Cli.Running;
 using GenMerge.Core.Evaluation;
-using GenMerge.Pipeline.Local;
+using GenMerge.Pipeline.Runs;
+using GenMerge.Core.Merging;
 using GenMerge.Pipeline.Requests;
 
 namespace GenMerge.Cli.Commands;
@@ -21,11 +22,11 @@ public static class MergeCommand
         foreach (var o in opts.All) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => CliErrors.GuardAsync(async () =>
         {
-            var runId = LocalMergeRunner.NewRunId();
+            var runId = RunIds.New();
             System.Console.WriteLine($"run id: {runId}");
             var launcher = opts.Launcher(p);
             var request = await launcher.PrepareAsync(runId, p.GetValue(models)!.Select(f => f.FullName).ToList(),
-                p.GetValue(names), opts.Settings(p, new MergeRequest()));
+                p.GetValue(names), opts.Settings(p, MergeSettings.Defaults));
             System.Console.WriteLine($"store: {launcher.Store.Description}; durable: {launcher.Runner.Backend}");
             var status = await launcher.RunAsync(runId, request, ct);
             return await Finish(launcher, status, p.GetValue(outDir)!);

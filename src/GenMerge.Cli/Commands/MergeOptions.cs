@@ -2,17 +2,21 @@ using System.CommandLine;
 using GenMerge.Cli.Running;
 using GenMerge.Core.Merging;
 using GenMerge.Pipeline.Requests;
+using static System.FormattableString;
 
 namespace GenMerge.Cli.Commands;
 
 /// <summary>The options of a merge run, shared by `merge` and `demo`.</summary>
 public sealed class MergeOptions
 {
-    public readonly Option<int> Root = new("--root") { Description = "Index of the root model (rooting copies it)", DefaultValueFactory = _ => 0 };
+    // Defaults and the defaults named in descriptions come from MergeSettings, the one home of each setting.
+    static readonly MergeSettings D = MergeSettings.Defaults;
+
+    public readonly Option<int> Root = new("--root") { Description = "Index of the root model (rooting copies it)", DefaultValueFactory = _ => D.Root };
     public readonly Option<string> Method = new Option<string>("--method")
     {
         Description = "cocktail (the paper's method), or a baseline: average, average-finetune, transfer, union; or ties (TIES on rooted deltas)",
-        DefaultValueFactory = _ => MergeMethod.Cocktail,
+        DefaultValueFactory = _ => D.Method,
     }.AcceptOnlyFromAmong(MergeMethod.All.ToArray());
     public readonly Option<int?> RootingSteps = new("--rooting-steps") { Description = "Rooting fine-tuning steps per non-root model" };
     public readonly Option<int?> MergeSteps = new("--merge-steps") { Description = "Conditional merge fine-tuning steps" };
@@ -20,17 +24,17 @@ public sealed class MergeOptions
     public readonly Option<int?> Batch = new("--batch") { Description = "Batch size" };
     public readonly Option<int?> Samples = new("--samples") { Description = "Synthetic images drawn from each source model" };
     public readonly Option<int?> EvalSamples = new("--eval-samples") { Description = "Images per domain for FID-R18/KID-R18" };
-    public readonly Option<double?> Lr = new("--lr") { Description = "Adam learning rate (G and D) of merge fine-tuning, and of rooting unless --rooting-lr is given (default 0.002)" };
+    public readonly Option<double?> Lr = new("--lr") { Description = Invariant($"Adam learning rate (G and D) of merge fine-tuning, and of rooting unless --rooting-lr is given (default {D.Lr})") };
     public readonly Option<double?> RootingLr = new("--rooting-lr") { Description = "Learning rate of the rooting steps (default: --lr)" };
     public readonly Option<double?> FinalLr = new("--final-lr") { Description = "Learning rate the merge fine-tuning ends at, by a cosine decay from --lr (default: constant --lr)" };
-    public readonly Option<int?> FreezeD = new("--freeze-d") { Description = "Freeze-D: keep D's first N blocks (nearest the image) fixed while fine-tuning trained weights (default 0: train all of D)" };
+    public readonly Option<int?> FreezeD = new("--freeze-d") { Description = $"Freeze-D: keep D's first N blocks (nearest the image) fixed while fine-tuning trained weights (default {D.FreezeD}: train all of D)" };
     public readonly Option<string?> Aug = CommonOptions.Aug();
     public readonly Option<double?> AugP = CommonOptions.AugP();
     public readonly Option<double?> AugTarget = CommonOptions.AugTarget();
     public readonly Option<string?> AugPipe = CommonOptions.AugPipe();
     public readonly Option<string?> Select = new Option<string?>("--select")
     {
-        Description = "Fine-tuning checkpoint to publish: last, or best (every segment's checkpoint scored by FID-R18 against held-out samples of the sources; never the evaluation reference); default last",
+        Description = $"Fine-tuning checkpoint to publish: last, or best (every segment's checkpoint scored by FID-R18 against held-out samples of the sources; never the evaluation reference); default {D.Select}",
     }.AcceptOnlyFromAmong(Core.Evaluation.SnapshotSelection.Modes.ToArray());
     public readonly Option<double?> Gamma = CommonOptions.Gamma();
     public readonly Option<long> Seed = CommonOptions.Seed();
@@ -42,8 +46,8 @@ public sealed class MergeOptions
 
     public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Samples, EvalSamples, Seed, Storage, Work };
 
-    /// <summary>The request settings; unset values come from <paramref name="defaults"/>.</summary>
-    public MergeRequest Settings(ParseResult p, MergeRequest defaults) => defaults with
+    /// <summary>The merge settings; unset values come from <paramref name="defaults"/>.</summary>
+    public MergeSettings Settings(ParseResult p, MergeSettings defaults) => defaults with
     {
         Root = p.GetValue(Root), Method = p.GetValue(Method)!, Seed = p.GetValue(Seed),
         RootingSteps = p.GetValue(RootingSteps) ?? defaults.RootingSteps,
@@ -54,10 +58,10 @@ public sealed class MergeOptions
         RootingLr = p.GetValue(RootingLr) ?? defaults.RootingLr,
         FinalLr = p.GetValue(FinalLr) ?? defaults.FinalLr,
         FreezeD = p.GetValue(FreezeD) ?? defaults.FreezeD,
-        Aug = p.GetValue(Aug) ?? defaults.Aug,
-        AugP = p.GetValue(AugP) ?? defaults.AugP,
-        AugTarget = p.GetValue(AugTarget) ?? defaults.AugTarget,
-        AugPipe = p.GetValue(AugPipe) ?? defaults.AugPipe,
+        Augment = p.GetValue(Aug) ?? defaults.Augment,
+        AugmentP = p.GetValue(AugP) ?? defaults.AugmentP,
+        AugmentTarget = p.GetValue(AugTarget) ?? defaults.AugmentTarget,
+        AugmentPipe = p.GetValue(AugPipe) ?? defaults.AugmentPipe,
         Select = p.GetValue(Select) ?? defaults.Select,
         Gamma = p.GetValue(Gamma) ?? defaults.Gamma,
         SamplesPerModel = p.GetValue(Samples) ?? defaults.SamplesPerModel,

@@ -3,9 +3,11 @@ using GenMerge.Core.Data;
 using Microsoft.Extensions.Logging;
 using GenMerge.Core.Checkpoints;
 using GenMerge.Core.Evaluation;
-using GenMerge.Pipeline.Local;
+using GenMerge.Core.Merging;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
+using GenMerge.Pipeline.Runs;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Cli.Running;
 
@@ -39,7 +41,7 @@ public sealed class MergeLauncher
 
     /// <summary>Uploads local checkpoints into the run and builds the request (validated before any compute).</summary>
     public async Task<MergeRequest> PrepareAsync(string runId, IReadOnlyList<string> modelFiles, IReadOnlyList<string>? names,
-                                                 MergeRequest settings)
+                                                 MergeSettings settings)
     {
         if (names is { Count: > 0 } && names.Count != modelFiles.Count)
             throw new ArgumentException($"--name: {names.Count} names for {modelFiles.Count} models");
@@ -61,7 +63,7 @@ public sealed class MergeLauncher
                 var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(info.Provenance.Data) ?? Path.GetFileNameWithoutExtension(file);
                 models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(info.Provenance.Data) });
             }
-            var request = (settings with { Models = models }).Validate();
+            var request = new MergeRequest { Models = models, Settings = settings }.Validate();
             for (int i = 0; i < modelFiles.Count; i++) await run.UploadFileAsync(models[i].Uri!, uploads[i]);
             return request;
         }

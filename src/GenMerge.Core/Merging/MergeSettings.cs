@@ -1,48 +1,53 @@
+using System.Text.Json.Serialization;
 using GenMerge.Core.Evaluation;
 using GenMerge.Core.Training;
 
 namespace GenMerge.Core.Merging;
 
-/// <summary>Everything that decides a merge besides its input models.</summary>
+/// <summary>
+/// Everything that decides a merge besides its input models: the one home of each setting's name, JSON name
+/// (the request schema's flat snake_case fields, in this order), default and validation. The request, the
+/// CLI's merge options and the benchmarks all bind to it.
+/// </summary>
 public sealed record MergeSettings
 {
-    public string Method { get; init; } = MergeMethod.Cocktail;
     /// <summary>Index of the root model among the inputs.</summary>
-    public int Root { get; init; }
-    public int RootingSteps { get; init; } = 600;
-    public int MergeSteps { get; init; } = 600;
+    [JsonPropertyName("root")] public int Root { get; init; }
+    [JsonPropertyName("method")] public string Method { get; init; } = MergeMethod.Cocktail;
+    [JsonPropertyName("rooting_steps")] public int RootingSteps { get; init; } = 600;
+    [JsonPropertyName("merge_steps")] public int MergeSteps { get; init; } = 600;
     /// <summary>Steps per resumable training segment (the pipeline checkpoints between segments).</summary>
-    public int SegmentSteps { get; init; } = 200;
-    public int BatchSize { get; init; } = 32;
-    public double Lr { get; init; } = 0.002;
+    [JsonPropertyName("segment_steps")] public int SegmentSteps { get; init; } = 200;
+    [JsonPropertyName("batch_size")] public int BatchSize { get; init; } = 32;
+    [JsonPropertyName("lr")] public double Lr { get; init; } = 0.002;
     /// <summary>Learning rate of the rooting jobs; null: <see cref="Lr"/>. Rooting must move a model to a new
     /// domain, merge fine-tuning should keep what the average holds: they can want different rates.</summary>
-    public double? RootingLr { get; init; }
+    [JsonPropertyName("rooting_lr")] public double? RootingLr { get; init; }
     /// <summary>Learning rate the merge fine-tuning ends at (cosine decay from <see cref="Lr"/>); null: constant.
     /// Large steps repair the average of far-apart models; small ones at the end settle it.</summary>
-    public double? FinalLr { get; init; }
+    [JsonPropertyName("final_lr")] public double? FinalLr { get; init; }
     /// <summary>Freeze-D: D's first blocks (nearest the image) kept fixed in every job that starts from trained
     /// weights (rooting and fine-tuning); 0 trains all of D. Union starts at random and refuses it.</summary>
-    public int FreezeD { get; init; }
+    [JsonPropertyName("freeze_d")] public int FreezeD { get; init; }
     /// <summary>Augmentation of what D sees in every job (<see cref="AugmentModes"/>, stylegan2-ada's --aug).</summary>
-    public string Augment { get; init; } = AugmentModes.NoAug;
+    [JsonPropertyName("aug")] public string Augment { get; init; } = AugmentModes.NoAug;
     /// <summary>The fixed augmentation probability, or where adaptive augmentation starts in each job.</summary>
-    public double AugmentP { get; init; }
+    [JsonPropertyName("aug_p")] public double AugmentP { get; init; }
     /// <summary>Adaptive augmentation's target for r_t (stylegan2-ada: 0.6).</summary>
-    public double AugmentTarget { get; init; } = AugmentModes.DefaultTarget;
+    [JsonPropertyName("aug_target")] public double AugmentTarget { get; init; } = AugmentModes.DefaultTarget;
     /// <summary>Which transforms augmentation draws from (<see cref="AugmentPipes"/>, stylegan2-ada's --augpipe).</summary>
-    public string AugmentPipe { get; init; } = AugmentPipes.Blit;
+    [JsonPropertyName("aug_pipe")] public string AugmentPipe { get; init; } = AugmentPipes.Blit;
     /// <summary>R1 weight; null: stylegan2-ada's heuristic 0.0002 * R^2 / batch.</summary>
-    public double? Gamma { get; init; }
-    public long Seed { get; init; } = 1;
+    [JsonPropertyName("gamma")] public double? Gamma { get; init; }
+    [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
     /// <summary>Synthetic samples drawn from each source model (the training data).</summary>
-    public int SamplesPerModel { get; init; } = 4096;
-    public int ShardSize { get; init; } = 1024;
+    [JsonPropertyName("samples_per_model")] public int SamplesPerModel { get; init; } = 4096;
+    [JsonPropertyName("shard_size")] public int ShardSize { get; init; } = 1024;
     /// <summary>Images per domain for FID/KID (merged, source and reference each).</summary>
-    public int EvalSamples { get; init; } = 500;
+    [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; } = 500;
     /// <summary>Which fine-tuning checkpoint is published (<see cref="SnapshotSelection"/>): the last, or the best
     /// against held-out source samples (every segment's checkpoint scored with <see cref="EvalSamples"/> images per class).</summary>
-    public string Select { get; init; } = SnapshotSelection.Last;
+    [JsonPropertyName("select")] public string Select { get; init; } = SnapshotSelection.Last;
 
     public MergeSettings Validate(int models)
     {
@@ -68,7 +73,7 @@ public sealed record MergeSettings
         if (EvalSamples < 2) throw new ArgumentException($"eval_samples: {EvalSamples} must be >= 2");
         SnapshotSelection.Validate(Select);
         // Refused up front rather than silently publishing the only model there is.
-        var finetune = MergeMethod.FinetuneSteps(Method, models, RootingSteps, MergeSteps);
+        var finetune = FinetuneSteps(models);
         if (Select == SnapshotSelection.Best && finetune <= SegmentSteps)
             throw new ArgumentException($"select: 'best' picks among the fine-tuning's checkpoints (one per {SegmentSteps} steps), " +
                 $"but method '{Method}' fine-tunes {finetune} steps here: {(finetune == 0 ? "none" : "one")} to choose from; use select 'last'" +
@@ -78,9 +83,15 @@ public sealed record MergeSettings
 
     public const int MaxModels = 16;
 
+    /// <summary>Every setting at its default (what a request that gives only its models gets).</summary>
+    public static readonly MergeSettings Defaults = new();
+
+    /// <summary>Steps of the merge fine-tuning of <paramref name="models"/> sources under this method.</summary>
+    public int FinetuneSteps(int models) => MergeMethod.FinetuneSteps(Method, models, RootingSteps, MergeSteps);
+
     public double LrOf(bool rooting) => rooting ? RootingLr ?? Lr : Lr;
 
-    public int Shards => (SamplesPerModel + ShardSize - 1) / ShardSize;
+    [JsonIgnore] public int Shards => (SamplesPerModel + ShardSize - 1) / ShardSize;
 
     public int ShardCount(int shard) => Math.Min(ShardSize, SamplesPerModel - shard * ShardSize);
 

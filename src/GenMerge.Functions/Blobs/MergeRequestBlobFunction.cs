@@ -2,6 +2,7 @@ using GenMerge.Functions.Http;
 using GenMerge.Functions.Merges;
 using GenMerge.Functions.Startup;
 using GenMerge.Pipeline.Requests;
+using GenMerge.Pipeline.Runs;
 using GenMerge.Pipeline.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;

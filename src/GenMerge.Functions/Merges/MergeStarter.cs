@@ -3,11 +3,9 @@ using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using GenMerge.Pipeline.Runs;
 
 namespace GenMerge.Functions.Merges;
-
-/// <summary>What <see cref="MergeStarter.StartAsync"/> did: started a new orchestration, or found one with that id.</summary>
-public sealed record StartedMerge(string Id, bool AlreadyExisted);
 
 /// <summary>
 /// Checks a merge request before any compute (schema, then that every model exists in the artifact
@@ -40,30 +38,10 @@ public sealed class MergeStarter(IArtifactStore store)
         return request;
     }
 
-    /// <summary>
-    /// Starts the merge under <paramref name="runId"/> unless an orchestration with that id exists
-    /// already (in any state): a repeated start is a no-op that reports the existing run.
-    /// </summary>
-    public async Task<StartedMerge> StartAsync(DurableTaskClient client, string runId, MergeRequest request, CancellationToken cancellationToken = default)
-    {
-        ArtifactNames.ValidateSegment(runId, "run id");
-        if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null)
-            return new StartedMerge(runId, AlreadyExisted: true);
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(MergeOrchestrator), new MergeRunInput(runId, request),
-                new StartOrchestrationOptions(runId), cancellationToken);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // A concurrent start of the same id (a re-delivered blob trigger) may have won the race.
-            if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null)
-                return new StartedMerge(runId, AlreadyExisted: true);
-            throw;
-        }
-        return new StartedMerge(runId, AlreadyExisted: false);
-    }
+    /// <summary>Starts the merge under <paramref name="runId"/>; a repeated start reports the existing run.</summary>
+    public Task<StartedMerge> StartAsync(DurableTaskClient client, string runId, MergeRequest request, CancellationToken cancellationToken = default) =>
+        new MergeClient(client).StartAsync(runId, request, cancellationToken: cancellationToken);
 
     /// <summary>A fresh run id for an HTTP start: sortable by time, unique, valid as a folder and an instance id.</summary>
-    public static string NewRunId() => GenMerge.Pipeline.Local.LocalMergeRunner.NewRunId();
+    public static string NewRunId() => RunIds.New();
 }

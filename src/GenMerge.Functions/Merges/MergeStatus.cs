@@ -1,4 +1,5 @@
 using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Runs;
 
 namespace GenMerge.Functions.Merges;
 
@@ -18,8 +19,6 @@ public sealed record MergeStatus
     public MergeResultLinks? Results { get; init; }
     public required MergeLinks Links { get; init; }
 }
-
-public sealed record MergeFailure(string ErrorType, string ErrorMessage);
 
 /// <summary>Locations (blob URIs or file paths) of a finished run's artifacts.</summary>
 public sealed record MergeResultLinks(string ReportJson, string ReportMarkdown, string Merged);

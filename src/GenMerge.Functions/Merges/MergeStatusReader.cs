@@ -1,8 +1,8 @@
-using System.Text.Json;
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using GenMerge.Pipeline.Runs;
 
 namespace GenMerge.Functions.Merges;
 
@@ -12,33 +12,23 @@ public static class MergeStatusReader
     /// <summary>Null when there is no orchestration with that id. Per-job progress is in the merge's own custom status.</summary>
     public static async Task<MergeStatus?> ReadAsync(DurableTaskClient client, IArtifactStore store, string id, MergeLinks links, CancellationToken cancellationToken = default)
     {
-        OrchestrationMetadata? meta = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
-        if (meta is null) return null;
-        MergeProgress? progress = Progress(meta);
+        MergeRunState? state = await new MergeClient(client).GetAsync(id, cancellationToken);
+        if (state is null) return null;
         return new MergeStatus
         {
             Id = id,
-            RuntimeStatus = meta.RuntimeStatus.ToString(),
-            CreatedAt = meta.CreatedAt,
-            LastUpdatedAt = meta.LastUpdatedAt,
-            Progress = progress,
-            Failure = meta.FailureDetails is { } f ? Innermost(f) : null,
-            Results = meta.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? Results(meta, store, id) : null,
+            RuntimeStatus = state.RuntimeStatus.ToString(),
+            CreatedAt = state.CreatedAt,
+            LastUpdatedAt = state.LastUpdatedAt,
+            Progress = state.Progress,
+            Failure = state.Failure,
+            Results = state.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? Results(state.Result, store, id) : null,
             Links = links,
         };
     }
 
-    static MergeProgress? Progress(OrchestrationMetadata meta)
+    static MergeResultLinks? Results(MergeRunResult? result, IArtifactStore store, string id)
     {
-        try { return meta.ReadCustomStatusAs<MergeProgress>(); }
-        catch (JsonException) { return null; } // a custom status of another shape: show none rather than fail the query
-    }
-
-    static MergeResultLinks? Results(OrchestrationMetadata meta, IArtifactStore store, string id)
-    {
-        MergeRunResult? result = null;
-        try { result = meta.ReadOutputAs<MergeRunResult>(); }
-        catch (JsonException) { }
         try
         {
             if (result is not null)
@@ -51,11 +41,5 @@ public static class MergeStatusReader
         {
             return null; // not a merge run id: it has no run folder
         }
-    }
-
-    static MergeFailure Innermost(TaskFailureDetails f)
-    {
-        while (f.InnerFailure is not null) f = f.InnerFailure;
-        return new MergeFailure(f.ErrorType, f.ErrorMessage);
     }
 }

@@ -14,7 +14,6 @@ namespace GenMerge.Pipeline.Activities;
 /// </summary>
 public sealed class EvaluateDomainActivity(IArtifactStore store) : TorchActivity<EvalTask, DomainEvalResult>
 {
-    public static string FeaturesArtifact(RunArtifacts run, string domain) => run.At($"eval/{domain}/features.safetensors");
 
     protected override async Task<DomainEvalResult> RunOnTorchThreadAsync(TaskActivityContext context, EvalTask task)
     {
@@ -25,10 +24,10 @@ public sealed class EvaluateDomainActivity(IArtifactStore store) : TorchActivity
         using var source = await ModelArtifacts.LoadAsync(store, src.Artifact);
         var refSpec = req.Models![task.Class].Reference is { } r ? ReferenceSpec.Parse(r, merged.Config.Resolution) : null;
         using var ev = new Evaluator();
-        using var f = DomainEvaluation.Features(ev, merged, source, refSpec, task.Class, req.EvalSamples, req.Seed);
+        using var f = DomainEvaluation.Features(ev, merged, source, refSpec, task.Class, req.Settings.EvalSamples, req.Settings.Seed);
         var (fid, kid) = DomainEvaluation.Distances(f.Merged, f.Reference);
         var (sFid, sKid) = DomainEvaluation.Distances(f.Source, f.Reference);
-        await run.WriteAsync(FeaturesArtifact(run, src.Name), (s, _) =>
+        await run.WriteAsync(run.Features(src.Name), (s, _) =>
         {
             SafeTensors.Write(s, new Dictionary<string, Tensor> { ["merged"] = f.Merged, ["source"] = f.Source, ["reference"] = f.Reference },
                 new Dictionary<string, string> { ["reference"] = f.ReferenceName });

@@ -14,7 +14,7 @@ public sealed class GenerateShardActivity(IArtifactStore store) : TorchActivity<
         var name = task.Request.Models![task.Model].Name!;
         var artifact = run.Shard(name, task.Shard);
         if (await store.ExistsAsync(artifact)) return artifact;
-        var settings = task.Request.ToSettings();
+        var settings = task.Request.Settings;
         using var model = await ModelArtifacts.LoadAsync(store, task.ModelArtifact);
         await run.WriteAsync(artifact, (s, _) =>
         {

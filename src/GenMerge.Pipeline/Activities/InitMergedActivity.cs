@@ -12,17 +12,17 @@ public sealed class InitMergedActivity(IArtifactStore store) : TorchActivity<Ini
     protected override async Task<InitResult> RunOnTorchThreadAsync(TaskActivityContext context, InitTask task)
     {
         var run = new RunArtifacts(store, task.RunId);
-        var artifact = run.At("merged-init.safetensors");
+        var artifact = run.MergedInit;
         var req = task.Request;
         var sources = new List<GanModel>();
         var rooted = new List<GanModel>();
         try
         {
             foreach (var s in task.Sources) sources.Add(await ModelArtifacts.LoadAsync(store, s.Artifact));
-            if (MergeMethod.UsesRooting(req.Method))
+            if (MergeMethod.UsesRooting(req.Settings.Method))
                 foreach (var r in task.Rooted) rooted.Add(await ModelArtifacts.LoadAsync(store, r));
-            using var merged = MergeInit.Build(req.Method, sources, MergeMethod.UsesRooting(req.Method) ? rooted : null,
-                req.Root, req.ClassNames, req.Seed, task.Sources.Select(s => s.Sha256).ToList());
+            using var merged = MergeInit.Build(req.Settings.Method, sources, MergeMethod.UsesRooting(req.Settings.Method) ? rooted : null,
+                req.Settings.Root, req.ClassNames, req.Settings.Seed, task.Sources.Select(s => s.Sha256).ToList());
             await ModelArtifacts.SaveAsync(run, artifact, merged);
             var (g, d) = Conditioning.ParameterCounts(merged);
             return new InitResult(artifact, g, d);

@@ -23,7 +23,7 @@ public sealed class ScoreSnapshotActivity(IArtifactStore store) : TorchActivity<
             }
             using var candidate = await ModelArtifacts.LoadAsync(store, task.Artifact);
             using var ev = new Evaluator();
-            var fids = SnapshotSelection.Score(ev, candidate.GEma, references, task.Request.EvalSamples, task.Request.Seed);
+            var fids = SnapshotSelection.Score(ev, candidate.GEma, references, task.Request.Settings.EvalSamples, task.Request.Settings.Seed);
             return new SnapshotScore(task.Artifact, task.Step, fids);
         }
         finally

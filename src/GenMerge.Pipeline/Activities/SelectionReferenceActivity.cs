@@ -21,7 +21,7 @@ public sealed class SelectionReferenceActivity(IArtifactStore store) : TorchActi
         var src = task.Sources[task.Class];
         using var source = await ModelArtifacts.LoadAsync(store, src.Artifact);
         using var ev = new Evaluator();
-        var (features, floor) = SnapshotSelection.Reference(ev, source.GEma, task.Class, task.Request.EvalSamples, task.Request.Seed);
+        var (features, floor) = SnapshotSelection.Reference(ev, source.GEma, task.Class, task.Request.Settings.EvalSamples, task.Request.Settings.Seed);
         using (features)
         {
             var name = run.At($"select/{src.Name}.safetensors");

@@ -19,13 +19,12 @@ namespace GenMerge.Pipeline.Activities;
 /// </summary>
 public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegmentActivity> log) : TorchActivity<SegmentTask, SegmentResult>
 {
-    public static string SegmentArtifact(RunArtifacts run, string job, int n) => run.At($"{job}/seg-{n:D3}.safetensors");
 
     protected override async Task<SegmentResult> RunOnTorchThreadAsync(TaskActivityContext context, SegmentTask task)
     {
         var job = task.Job;
         var run = new RunArtifacts(store, job.RunId);
-        var output = SegmentArtifact(run, job.Job, task.Segment);
+        var output = run.JobSegment(job.Job, task.Segment);
         var resultName = output + ".json";
         if (await store.ExistsAsync(resultName) && await store.ExistsAsync(output))
         {
@@ -33,12 +32,12 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
             return await store.ReadJsonAsync<SegmentResult>(resultName);
         }
 
-        var settings = job.Request.ToSettings();
+        var settings = job.Request.Settings;
         int per = settings.SegmentSteps;
         int steps = Math.Min(per, job.TotalSteps - (task.Segment - 1) * per);
-        var input = task.Segment == 1 ? job.InitArtifact : SegmentArtifact(run, job.Job, task.Segment - 1);
+        var input = task.Segment == 1 ? job.InitArtifact : run.JobSegment(job.Job, task.Segment - 1);
         using var model = await ModelArtifacts.LoadAsync(store, input);
-        bool rooting = job.Job.StartsWith("rooted/", StringComparison.Ordinal);
+        bool rooting = job.Kind == TrainJobKind.Rooting;
         if (task.Segment == 1)
             model.Provenance = new Provenance
             {
@@ -53,7 +52,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
         using var trainer = new GanTrainer(model, data, options);
         if (task.Segment > 1)
         {
-            await using var os = await store.OpenReadAsync(SegmentArtifact(run, job.Job, task.Segment - 1) + ".optim");
+            await using var os = await store.OpenReadAsync(run.JobSegment(job.Job, task.Segment - 1) + ".optim");
             trainer.LoadOptimizerState(os);
         }
         var clock = Stopwatch.StartNew();
@@ -71,7 +70,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
         {
             // Nothing of this segment is written: the previous segment stays the job's resumable state.
             throw new TrainingFailedException($"job {job.Job}, segment {task.Segment}: {e.Message}; " +
-                (task.Segment > 1 ? $"the last good state is {SegmentArtifact(run, job.Job, task.Segment - 1)}" : $"it started from {input}"));
+                (task.Segment > 1 ? $"the last good state is {run.JobSegment(job.Job, task.Segment - 1)}" : $"it started from {input}"));
         }
         var seconds = clock.Elapsed.TotalSeconds;
         RecordTelemetry(job, steps, clock.Elapsed, last);

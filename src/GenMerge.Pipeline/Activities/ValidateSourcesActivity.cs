@@ -26,10 +26,14 @@ public sealed class ValidateSourcesActivity(IArtifactStore store) : TorchActivit
                 throw new RequestException($"models[{i}].uri: '{m.Uri}' not found in {store.Description}");
             try
             {
-                using var model = await ModelArtifacts.LoadAsync(store, m.Uri!);
+                // Read once: the same bytes are hashed and loaded.
+                var bytes = new MemoryStream();
+                await using (var s = await store.OpenReadAsync(m.Uri!)) await s.CopyToAsync(bytes);
+                bytes.Position = 0;
+                var (_, sha) = await ContentHasher.HashAsync(bytes);
+                bytes.Position = 0;
+                using var model = Checkpoint.Load(bytes, Core.Device.Default, source: m.Uri);
                 var (g, d) = Conditioning.ParameterCounts(model);
-                await using var s = await store.OpenReadAsync(m.Uri!);
-                var (_, sha) = await ContentHasher.HashAsync(s);
                 infos.Add(new SourceInfo(m.Name!, m.Uri!, sha, model.Config, g, d));
             }
             catch (CheckpointException e)
@@ -40,7 +44,7 @@ public sealed class ValidateSourcesActivity(IArtifactStore store) : TorchActivit
         try
         {
             SourceCheck.Compatible(infos.Select(s => s.Config).ToList(), infos.Select(s => s.Name).ToList());
-            Core.Training.FreezeDiscriminator.Check(req.FreezeD, infos[0].Config.Resolution);
+            Core.Training.FreezeDiscriminator.Check(req.Settings.FreezeD, infos[0].Config.Resolution);
         }
         catch (ArgumentException e) { throw new RequestException(e.Message); }
         return infos;

@@ -28,7 +28,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         var sourceF = new List<Tensor>();
         foreach (var s in task.Sources)
         {
-            await using var fs = await store.OpenReadAsync(EvaluateDomainActivity.FeaturesArtifact(run, s.Name));
+            await using var fs = await store.OpenReadAsync(run.Features(s.Name));
             var t = SafeTensors.Read(fs, s.Name).Tensors; // owned here: disposed below
             refs.Add(t["reference"]); mergedF.Add(t["merged"]); sourceF.Add(t["source"]);
         }
@@ -44,38 +44,23 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         }).ToList();
 
         var images = new Dictionary<string, string>();
+        var names = task.Sources.Select(s => s.Name).ToList();
         Dictionary<string, WeightDistanceReport>? distances = null;
         using (var merged = await ModelArtifacts.LoadAsync(store, task.MergedArtifact))
-        {
-            await UploadGridAsync(run, "grids/merged.png", SampleGrids.PerClass(merged, req.Seed), merged.Config.CDim > 0 ? SampleGrids.Columns : null);
-            images["merged samples (one row per class)"] = "grids/merged.png";
-            for (int b = 1; b < task.Sources.Count; b++)
-            {
-                var name = $"grids/interp-{task.Sources[0].Name}-{task.Sources[b].Name}.png";
-                await UploadGridAsync(run, name, ClassInterpolation.Strip(merged.GEma, 0, b, 8, 4, req.Seed), 8);
-                images[$"class interpolation {task.Sources[0].Name} -> {task.Sources[b].Name}"] = name;
-                if (merged.GEma is StyleGan2Generator)
-                {
-                    // Rows: the first domain's samples give the coarse styles; columns: domain b's give the fine ones.
-                    var mix = $"grids/style-mix-{task.Sources[0].Name}-{task.Sources[b].Name}.png";
-                    await UploadGridAsync(run, mix, StyleMixing.Grid(merged.GEma, 0, b, 4, 6, req.Seed), 7);
-                    images[$"style mixing: coarse from {task.Sources[0].Name} (rows), fine from {task.Sources[b].Name} (columns)"] = mix;
-                }
-            }
-        }
+            foreach (var grid in ReportGrids.OfMerged(merged, names, req.Settings.Seed))
+                await UploadGridAsync(run, grid, images);
         var sourceModels = new List<GanModel>();
         try
         {
             foreach (var s in task.Sources) sourceModels.Add(await ModelArtifacts.LoadAsync(store, s.Artifact));
-            await UploadGridAsync(run, "grids/sources.png", SampleGrids.PerModel(sourceModels, req.Seed), SampleGrids.Columns);
-            images["source samples (one row per model)"] = "grids/sources.png";
-            if (MergeMethod.UsesRooting(req.Method) && req.RootingSteps > 0)
+            await UploadGridAsync(run, ReportGrids.OfSources(sourceModels, req.Settings.Seed), images);
+            if (MergeMethod.UsesRooting(req.Settings.Method) && req.Settings.RootingSteps > 0)
             {
                 distances = new Dictionary<string, WeightDistanceReport>();
-                var root = sourceModels[req.Root];
+                var root = sourceModels[req.Settings.Root];
                 for (int i = 0; i < sourceModels.Count; i++)
                 {
-                    if (i == req.Root) continue;
+                    if (i == req.Settings.Root) continue;
                     using var rooted = await ModelArtifacts.LoadAsync(store, task.Rooted[i]);
                     distances[task.Sources[i].Name] = new WeightDistanceReport(
                         WeightDistance.MeanL2(sourceModels[i].G, root.G), WeightDistance.MeanL2(rooted.G, root.G));
@@ -88,29 +73,9 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         }
 
         var src0 = task.Sources[0];
-        var settings = req.ToSettings();
-        int finetuneSteps = MergeMethod.FinetuneSteps(req.Method, task.Sources.Count, req.RootingSteps, req.MergeSteps);
-        var finetune = settings.Training(finetuneSteps, src0.Config.Resolution);
-        bool trains = finetuneSteps > 0 || MergeMethod.UsesRooting(req.Method);
-        var report = new MergeReport
+        var report = MergeReportBuilder.Build(req.Settings, new MergeOutcome
         {
-            Method = req.Method, Family = src0.Config.Family, Resolution = src0.Config.Resolution,
-            Root = task.Sources[req.Root].Name,
-            RootingSteps = MergeMethod.UsesRooting(req.Method) ? req.RootingSteps : 0,
-            FinetuneSteps = finetuneSteps,
-            Seed = req.Seed, EvalSamples = req.EvalSamples, Domains = domains,
-            Lr = req.Lr, RootingLr = MergeMethod.UsesRooting(req.Method) ? settings.LrOf(rooting: true) : null,
-            FinalLr = finetuneSteps > 0 ? req.FinalLr : null,
-            FreezeD = req.FreezeD > 0 && trains ? req.FreezeD : null,
-            Aug = !trains ? null : req.Aug switch
-            {
-                Core.Training.AugmentModes.Ada => FormattableString.Invariant($"ada (target {req.AugTarget:G3}, from p {req.AugP:G3}){PipeSuffix(req)}"),
-                Core.Training.AugmentModes.Fixed => FormattableString.Invariant($"fixed p {req.AugP:G3}{PipeSuffix(req)}"),
-                _ => null,
-            },
-            R1Gamma = finetune.R1Gamma,
-            EmaKimg = finetuneSteps > 0 ? finetune.EmaKimg : null,
-            EmaRampup = finetuneSteps > 0 ? finetune.EmaRampup : null,
+            Names = names, SourceConfig = src0.Config, Domains = domains,
             Parameters = new ParameterReport
             {
                 Merged = task.Init.GeneratorParameters + task.Init.DiscriminatorParameters,
@@ -120,15 +85,12 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             },
             TimingsS = task.TimingsS, WeightDistance = distances, Images = images,
             Selection = task.Selection is { } sel ? SelectionOf(sel, task.Sources) : null,
-        };
+        });
         await run.WriteTextAsync(run.ReportJson, report.ToJson());
         await run.WriteTextAsync(run.ReportMarkdown, report.ToMarkdown());
         await run.BuildManifestAsync();
         return new MergeRunResult(task.RunId, task.MergedArtifact, run.ReportJson, run.ReportMarkdown);
     }
-
-    /// <summary>The pipe is named only when it is not the default, so reports of blit runs read as before.</summary>
-    static string PipeSuffix(Requests.MergeRequest req) => req.AugPipe == Core.Training.AugmentPipes.Blit ? "" : $", pipe {req.AugPipe}";
 
     static SelectionReport SelectionOf(SelectionResult sel, IReadOnlyList<SourceInfo> sources)
     {
@@ -142,18 +104,12 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         };
     }
 
-    static async Task UploadGridAsync(RunArtifacts run, string name, Tensor images, int? columns)
+    /// <summary>Draws the grid, writes it to the run encoded in memory, and lists it under its caption.</summary>
+    static async Task UploadGridAsync(RunArtifacts run, ReportGrid grid, Dictionary<string, string> images)
     {
-        var tmp = Path.Combine(Path.GetTempPath(), $"genmerge-{Guid.NewGuid():N}.png");
-        try
-        {
-            ImageGrid.Save(images, tmp, columns, scale: 2);
-            await run.UploadFileAsync(run.At(name), tmp);
-        }
-        finally
-        {
-            images.Dispose();
-            File.Delete(tmp);
-        }
+        byte[] png;
+        using (var t = grid.Render()) png = ImageGrid.ToPng(t, grid.Columns, ReportGrids.Scale);
+        await run.WriteAsync(run.At(grid.Name), new MemoryStream(png, writable: false));
+        images[grid.Label] = grid.Name;
     }
 }

@@ -13,10 +13,24 @@ public sealed record SourceInfo(string Name, string Artifact, string Sha256, Mod
 
 public sealed record ShardTask(string RunId, MergeRequest Request, int Model, string ModelArtifact, int Shard);
 
-/// <summary>A training job split into segments: rooting of one model, or the merge fine-tuning.</summary>
+/// <summary>What a training job does: move the root's copy to one model's domain, or fine-tune the merged model.</summary>
+public enum TrainJobKind { Rooting, Finetune }
+
+/// <summary>
+/// A training job split into segments: rooting of one model, or the merge fine-tuning. <paramref name="Job"/>
+/// names it in artifact names and progress ("rooted/{model}", "finetune"); <paramref name="Kind"/> says what it is.
+/// </summary>
 public sealed record TrainJob(
-    string RunId, MergeRequest Request, string Job, string InitArtifact,
-    IReadOnlyList<IReadOnlyList<string>> ShardsPerClass, int TotalSteps);
+    string RunId, MergeRequest Request, TrainJobKind Kind, string Job, string InitArtifact,
+    IReadOnlyList<IReadOnlyList<string>> ShardsPerClass, int TotalSteps)
+{
+    /// <summary>Rooting of <paramref name="model"/>: the root's copy trained on that model's shards.</summary>
+    public static TrainJob Rooting(string runId, MergeRequest request, string model, string rootArtifact, IReadOnlyList<string> shards, int steps) =>
+        new(runId, request, TrainJobKind.Rooting, $"rooted/{model}", rootArtifact, new[] { shards }, steps);
+
+    public static TrainJob Finetune(string runId, MergeRequest request, string initArtifact, IReadOnlyList<IReadOnlyList<string>> shardsPerClass, int steps) =>
+        new(runId, request, TrainJobKind.Finetune, "finetune", initArtifact, shardsPerClass, steps);
+}
 
 public sealed record SegmentTask(TrainJob Job, int Segment);
 

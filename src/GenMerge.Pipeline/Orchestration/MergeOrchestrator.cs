@@ -21,7 +21,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
     {
         var log = context.CreateReplaySafeLogger<MergeOrchestrator>();
         var req = input.Request;
-        var settings = req.ToSettings();
+        var settings = req.Settings;
         var retry = Retries.Activity;
         var timings = new Dictionary<string, double>();
         var clock = context.CurrentUtcDateTime;
@@ -53,15 +53,15 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         Lap("shards");
 
         var rooted = sources.Select(s => s.Artifact).ToList();
-        if (MergeMethod.UsesRooting(req.Method) && req.RootingSteps > 0)
+        if (MergeMethod.UsesRooting(settings.Method) && settings.RootingSteps > 0)
         {
             Status(progress with { Stage = "rooting" });
             var rootTasks = new Dictionary<int, Task<IReadOnlyList<SegmentResult>>>();
             for (int m = 0; m < sources.Count; m++)
             {
-                if (m == req.Root) continue;
-                var job = new TrainJob(input.RunId, req, $"rooted/{sources[m].Name}", sources[req.Root].Artifact,
-                                       new[] { shardsPerClass[m] }, req.RootingSteps);
+                if (m == settings.Root) continue;
+                var job = TrainJob.Rooting(input.RunId, req, sources[m].Name, sources[settings.Root].Artifact,
+                                           shardsPerClass[m], settings.RootingSteps);
                 rootTasks[m] = chains.RunAsync(job);
             }
             await Task.WhenAll(rootTasks.Values);
@@ -74,18 +74,18 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
             new InitTask(input.RunId, req, sources, rooted), retry);
         Lap("init");
 
-        var finetuneSteps = MergeMethod.FinetuneSteps(req.Method, sources.Count, req.RootingSteps, req.MergeSteps);
+        var finetuneSteps = settings.FinetuneSteps(sources.Count);
         var last = init.Artifact;
         IReadOnlyList<SegmentResult> segments = [];
         if (finetuneSteps > 0)
         {
             Status(progress with { Stage = "finetune" });
-            var job = new TrainJob(input.RunId, req, "finetune", init.Artifact, shardsPerClass, finetuneSteps);
+            var job = TrainJob.Finetune(input.RunId, req, init.Artifact, shardsPerClass, finetuneSteps);
             segments = await chains.RunAsync(job);
             last = segments[^1].Artifact;
         }
         SelectionResult? selection = null;
-        if (req.Select == SnapshotSelection.Best && segments.Count > 1)
+        if (settings.Select == SnapshotSelection.Best && segments.Count > 1)
         {
             Lap("finetune");
             Status(progress with { Stage = "select" });

@@ -16,7 +16,7 @@ public sealed class TrainingChains(TaskOrchestrationContext context, Action<Merg
     /// <summary>Runs a job to its last segment; returns every segment's result, the last one's checkpoint last.</summary>
     public async Task<IReadOnlyList<SegmentResult>> RunAsync(TrainJob job)
     {
-        int per = job.Request.SegmentSteps;
+        int per = job.Request.Settings.SegmentSteps;
         int segments = (job.TotalSteps + per - 1) / per;
         var results = new List<SegmentResult>();
         double seconds = 0;

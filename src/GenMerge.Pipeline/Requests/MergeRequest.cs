@@ -17,52 +17,23 @@ public sealed record ModelRef
 
 /// <summary>
 /// A merge request as posted over HTTP, uploaded to the merge-requests container, or built by the
-/// CLI. Field names are snake_case; unknown fields are refused.
+/// CLI: the input models plus the <see cref="MergeSettings"/>. Its JSON is flat (models beside the
+/// settings' snake_case fields, <see cref="MergeRequestJsonConverter"/>); unknown fields are refused.
 /// </summary>
+[JsonConverter(typeof(MergeRequestJsonConverter))]
 public sealed record MergeRequest
 {
-    [JsonPropertyName("models")] public IReadOnlyList<ModelRef>? Models { get; init; }
-    [JsonPropertyName("root")] public int Root { get; init; }
-    [JsonPropertyName("method")] public string Method { get; init; } = MergeMethod.Cocktail;
-    [JsonPropertyName("rooting_steps")] public int RootingSteps { get; init; } = 600;
-    [JsonPropertyName("merge_steps")] public int MergeSteps { get; init; } = 600;
-    [JsonPropertyName("segment_steps")] public int SegmentSteps { get; init; } = 200;
-    [JsonPropertyName("batch_size")] public int BatchSize { get; init; } = 32;
-    [JsonPropertyName("lr")] public double Lr { get; init; } = 0.002;
-    /// <summary>Learning rate of the rooting jobs (null: <see cref="Lr"/>).</summary>
-    [JsonPropertyName("rooting_lr")] public double? RootingLr { get; init; }
-    /// <summary>Learning rate the merge fine-tuning ends at, by a cosine from <see cref="Lr"/> (null: constant).</summary>
-    [JsonPropertyName("final_lr")] public double? FinalLr { get; init; }
-    /// <summary>Freeze-D: D's first blocks (nearest the image) kept fixed while fine-tuning (0: none).</summary>
-    [JsonPropertyName("freeze_d")] public int FreezeD { get; init; }
-    /// <summary>Augmentation of what D sees: "noaug", "ada" (adaptive p) or "fixed" (p = <see cref="AugP"/>).</summary>
-    [JsonPropertyName("aug")] public string Aug { get; init; } = Core.Training.AugmentModes.NoAug;
-    /// <summary>The fixed augmentation probability, or where "ada" starts.</summary>
-    [JsonPropertyName("aug_p")] public double AugP { get; init; }
-    /// <summary>"ada"'s target for r_t = E[sign(D(real))].</summary>
-    [JsonPropertyName("aug_target")] public double AugTarget { get; init; } = Core.Training.AugmentModes.DefaultTarget;
-    /// <summary>Which transforms augmentation draws from: "blit" (flips, quarter turns, shifts) or "bgc" (+ geometric and colour).</summary>
-    [JsonPropertyName("aug_pipe")] public string AugPipe { get; init; } = Core.Training.AugmentPipes.Blit;
-    [JsonPropertyName("gamma")] public double? Gamma { get; init; }
-    [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
-    [JsonPropertyName("samples_per_model")] public int SamplesPerModel { get; init; } = 4096;
-    [JsonPropertyName("shard_size")] public int ShardSize { get; init; } = 1024;
-    [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; } = 500;
-    /// <summary>Fine-tuning checkpoint to publish: "last", or "best" by FID-R18 against held-out source samples.</summary>
-    [JsonPropertyName("select")] public string Select { get; init; } = Core.Evaluation.SnapshotSelection.Last;
+    public IReadOnlyList<ModelRef>? Models { get; init; }
+    public MergeSettings Settings { get; init; } = MergeSettings.Defaults;
+
+    /// <summary>This request with its settings changed: <c>request.With(s => s with { Lr = 0.001 })</c>.</summary>
+    public MergeRequest With(Func<MergeSettings, MergeSettings> change) => this with { Settings = change(Settings) };
 
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    public MergeSettings ToSettings() => new()
-    {
-        Method = Method, Root = Root, RootingSteps = RootingSteps, MergeSteps = MergeSteps, SegmentSteps = SegmentSteps,
-        BatchSize = BatchSize, Lr = Lr, RootingLr = RootingLr, FinalLr = FinalLr, FreezeD = FreezeD, Augment = Aug, AugmentP = AugP, AugmentTarget = AugTarget, AugmentPipe = AugPipe, Gamma = Gamma, Seed = Seed, SamplesPerModel = SamplesPerModel,
-        ShardSize = ShardSize, EvalSamples = EvalSamples, Select = Select,
     };
 
     /// <summary>Checks every field without touching any model; throws <see cref="RequestException"/> naming the field.</summary>
@@ -79,7 +50,7 @@ public sealed record MergeRequest
         }
         var dup = Models.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw new RequestException($"models: the name '{dup.Key}' is used twice");
-        try { ToSettings().Validate(Models.Count); }
+        try { Settings.Validate(Models.Count); }
         catch (ArgumentException e) { throw new RequestException(e.Message); }
         return this;
     }

@@ -27,17 +27,19 @@ public sealed class RunArtifacts
     public string ReportJson => $"{Root}/report.json";
     public string ReportMarkdown => $"{Root}/report.md";
     public string Manifest => $"{Root}/manifest.json";
+    /// <summary>The merged model before fine-tuning (averaged, or the method's other start).</summary>
+    public string MergedInit => $"{Root}/merged-init.safetensors";
+    /// <summary>The self-hosted runner's mirror of the run's progress (what `genmerge status` reads).</summary>
+    public string Status => $"{Root}/status.json";
 
     /// <summary>Synthetic-data shard k of a source model: shards/{model}/{k:D4}.safetensors (zero-padded so listings sort).</summary>
     public string Shard(string model, int k) => $"{Root}/shards/{Segment(model, "model")}/{Index(k, "shard index")}.safetensors";
 
-    /// <summary>Prefix of all shards of a model, for listing.</summary>
-    public string ShardsOf(string model) => $"{Root}/shards/{Segment(model, "model")}/";
+    /// <summary>Checkpoint after segment n of a training job: {job}/seg-{n:D3}.safetensors (job "rooted/{model}" or "finetune").</summary>
+    public string JobSegment(string job, int n) => At($"{job}/seg-{n:D3}.safetensors");
 
-    /// <summary>Checkpoint after training segment n of the rooted copy for a model: rooted/{model}/seg-{n:D4}.safetensors.</summary>
-    public string RootedSegment(string model, int n) => $"{Root}/rooted/{Segment(model, "model")}/seg-{Index(n, "segment index")}.safetensors";
-
-    public string RootedOf(string model) => $"{Root}/rooted/{Segment(model, "model")}/";
+    /// <summary>A domain's evaluation features (reference, merged, source), kept for the report's accuracies and selection.</summary>
+    public string Features(string domain) => At($"eval/{Segment(domain, "domain")}/features.safetensors");
 
     /// <summary>An image or strip under grids/, e.g. Grid("class-0.png") or Grid("strips/0-1.png").</summary>
     public string Grid(string relativeName) => At("grids/" + relativeName);

@@ -11,7 +11,7 @@ public class StyleMixingTests
     static GanModel Conditional(string family = ModelConfig.StyleGan2) => GanModel.Create(TinyModels.Config(family, cDim: 3), seed: 5);
 
     [Fact]
-    public void GridHasABlankCornerTheSourcesAlongTheEdgesAndOneCellPerPair()
+    public void Grid_has_a_blank_corner_the_sources_along_the_edges_and_one_cell_per_pair()
     {
         using var m = Conditional();
         using var grid = StyleMixing.Grid(m.GEma, 0, 2, rows: 2, cols: 3, seed: 9);
@@ -32,7 +32,7 @@ public class StyleMixingTests
     }
 
     [Fact]
-    public void MixingFromTheFirstOrAfterTheLastLayerGivesTheColumnOrTheRowSource()
+    public void Mixing_from_the_first_or_after_the_last_layer_gives_the_column_or_the_row_source()
     {
         using var m = Conditional();
         int numWs = ((StyleGan2Generator)m.GEma).NumWs;
@@ -52,7 +52,7 @@ public class StyleMixingTests
     }
 
     [Fact]
-    public void RefusesCompactModelsUnconditionalModelsAndBadArguments()
+    public void Refuses_compact_models_unconditional_models_and_bad_arguments()
     {
         using var compact = Conditional(ModelConfig.Compact);
         Assert.Contains("stylegan2", Assert.Throws<ArgumentException>(() => StyleMixing.Grid(compact.GEma, 0, 1, 2, 2, 1)).Message);

@@ -42,7 +42,7 @@ public sealed class MergeRequestBlobTests(FakeMergeHost durable) : IClassFixture
     }
 
     [Fact]
-    public async Task ValidRequestStartsAMergeNamedForTheBlobAndWritesStartedJson()
+    public async Task Valid_request_starts_a_merge_named_for_the_blob_and_writes_started_json()
     {
         await AddModelsAsync();
         await DeliverAsync("team/cats-dogs.json", StartMergeTests.ValidRequest, hostName: "genmerge.example.net");
@@ -64,7 +64,7 @@ public sealed class MergeRequestBlobTests(FakeMergeHost durable) : IClassFixture
     }
 
     [Fact]
-    public async Task RedeliveredTriggerDoesNotStartASecondMerge()
+    public async Task Redelivered_trigger_does_not_start_a_second_merge()
     {
         await AddModelsAsync();
         await DeliverAsync("again.json", StartMergeTests.ValidRequest);
@@ -106,7 +106,7 @@ public sealed class MergeRequestBlobTests(FakeMergeHost durable) : IClassFixture
     }
 
     [Fact]
-    public async Task FixedRequestReuploadedUnderTheSameNameStartsAndClearsTheError()
+    public async Task Fixed_request_reuploaded_under_the_same_name_starts_and_clears_the_error()
     {
         await AddModelsAsync();
         await DeliverAsync("fixme.json", """{ "models": [] }""");
@@ -124,7 +124,7 @@ public sealed class MergeRequestBlobTests(FakeMergeHost durable) : IClassFixture
     [Theory]
     [InlineData("x.json.started.json")]
     [InlineData("x.json.error.json")]
-    public async Task OwnAnswersAreIgnored(string name)
+    public async Task Own_answers_are_ignored(string name)
     {
         int before = await durable.CountInstancesAsync();
         await DeliverAsync(name, "{ not a request");
@@ -133,7 +133,7 @@ public sealed class MergeRequestBlobTests(FakeMergeHost durable) : IClassFixture
     }
 
     [Fact]
-    public async Task BlobNameTheStoreRefusesStillGetsAnAnswerBesideIt()
+    public async Task Blob_name_the_store_refuses_still_gets_an_answer_beside_it()
     {
         // Blob names may hold spaces; the answer goes under the nearest name the store accepts.
         await Function().Run("{ broken", "my request.json", durable.Client, CancellationToken.None);

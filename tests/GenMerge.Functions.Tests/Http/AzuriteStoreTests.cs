@@ -32,7 +32,7 @@ public sealed class AzuriteStoreTests(FakeMergeHost durable) : IClassFixture<Fak
     }
 
     [Fact]
-    public async Task PostChecksModelBlobsInTheContainer()
+    public async Task Post_checks_model_blobs_in_the_container()
     {
         var function = new StartMergeFunction(new MergeStarter(artifacts), NullLogger<StartMergeFunction>.Instance);
         HttpAnswer ok = await HttpCalls.ExecuteAsync(await function.Run(
@@ -52,7 +52,7 @@ public sealed class AzuriteStoreTests(FakeMergeHost durable) : IClassFixture<Fak
     }
 
     [Fact]
-    public async Task BlobTriggerAnswersWithABlobBesideTheRequest()
+    public async Task Blob_trigger_answers_with_a_blob_beside_the_request()
     {
         var function = new MergeRequestBlobFunction(new MergeStarter(artifacts), new MergeRequestInbox(requests),
             new ConfigurationBuilder().Build(), NullLogger<MergeRequestBlobFunction>.Instance);

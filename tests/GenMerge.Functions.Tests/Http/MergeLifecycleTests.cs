@@ -36,7 +36,7 @@ public sealed class MergeLifecycleTests(FakeMergeHost durable) : IClassFixture<F
             .Run(HttpCalls.Request("DELETE", $"/api/merges/{id}", query: query), id, durable.Client, CancellationToken.None));
 
     [Fact]
-    public async Task StatusOfARunningMergeShowsStageAndTrainingProgress()
+    public async Task Status_of_a_running_merge_shows_stage_and_training_progress()
     {
         string id = await StartAsync();
         HttpAnswer a = await GetAsync(id);
@@ -58,7 +58,7 @@ public sealed class MergeLifecycleTests(FakeMergeHost durable) : IClassFixture<F
     }
 
     [Fact]
-    public async Task StatusOfACompletedMergeLinksItsReportAndModel()
+    public async Task Status_of_a_completed_merge_links_its_report_and_model()
     {
         string id = await StartAsync();
         await durable.FinishAsync(id);
@@ -75,7 +75,7 @@ public sealed class MergeLifecycleTests(FakeMergeHost durable) : IClassFixture<F
     }
 
     [Fact]
-    public async Task StatusOfAFailedMergeGivesTheInnermostReason()
+    public async Task Status_of_a_failed_merge_gives_the_innermost_reason()
     {
         string id = await StartAsync();
         await durable.FinishAsync(id, fail: true);
@@ -88,7 +88,7 @@ public sealed class MergeLifecycleTests(FakeMergeHost durable) : IClassFixture<F
     }
 
     [Fact]
-    public async Task UnknownIdIs404Everywhere()
+    public async Task Unknown_id_is_404_everywhere()
     {
         const string id = "20990101-000000-nosuch";
         HttpAnswer get = await GetAsync(id), term = await TerminateAsync(id), purge = await PurgeAsync(id);
@@ -100,7 +100,7 @@ public sealed class MergeLifecycleTests(FakeMergeHost durable) : IClassFixture<F
     }
 
     [Fact]
-    public async Task TerminateStopsARunningMerge()
+    public async Task Terminate_stops_a_running_merge()
     {
         string id = await StartAsync();
         HttpAnswer a = await TerminateAsync(id);
@@ -117,7 +117,7 @@ public sealed class MergeLifecycleTests(FakeMergeHost durable) : IClassFixture<F
     }
 
     [Fact]
-    public async Task PurgeRefusesARunningMergeThenRemovesHistoryButKeepsArtifacts()
+    public async Task Purge_refuses_a_running_merge_then_removes_history_but_keeps_artifacts()
     {
         string id = await StartAsync();
         var run = new RunArtifacts(temp.Store, id);
@@ -141,7 +141,7 @@ public sealed class MergeLifecycleTests(FakeMergeHost durable) : IClassFixture<F
     }
 
     [Fact]
-    public async Task PurgeWithArtifactsTrueDeletesTheRunFolderOnly()
+    public async Task Purge_with_artifacts_true_deletes_the_run_folder_only()
     {
         string id = await StartAsync();
         var run = new RunArtifacts(temp.Store, id);

@@ -11,7 +11,7 @@ public sealed class MergeLinksTests
     [InlineData("/api/merges/")]
     [InlineData("/api/merges/run-1")]
     [InlineData("/api/merges/run-1/terminate")]
-    public void EveryRouteYieldsTheSameLinks(string path)
+    public void Every_route_yields_the_same_links(string path)
     {
         MergeLinks l = MergeLinks.FromRequest(HttpCalls.Request("GET", path), "run-1");
         Assert.Equal("http://localhost:7071/api/merges/run-1", l.StatusQueryGetUri);
@@ -20,7 +20,7 @@ public sealed class MergeLinksTests
     }
 
     [Fact]
-    public void SchemeHostAndPathBaseOfTheRequestAreKept()
+    public void Scheme_host_and_path_base_of_the_request_are_kept()
     {
         HttpRequest r = HttpCalls.Request("POST", "/genmerge/merges");
         r.Scheme = "https";

@@ -31,7 +31,7 @@ public sealed class StartMergeTests(FakeMergeHost durable) : IClassFixture<FakeM
     }
 
     [Fact]
-    public async Task ValidRequestStartsTheMergeAndAnswers202WithItsUrls()
+    public async Task Valid_request_starts_the_merge_and_answers_202_with_its_urls()
     {
         await AddModelsAsync();
         HttpAnswer a = await PostAsync(ValidRequest);
@@ -51,12 +51,12 @@ public sealed class StartMergeTests(FakeMergeHost durable) : IClassFixture<FakeM
         var input = meta.ReadInputAs<MergeRunInput>()!;
         Assert.Equal(id, input.RunId);
         Assert.Equal(["models/cats.safetensors", "models/dogs.safetensors"], input.Request.Models!.Select(m => m.Uri));
-        Assert.Equal(40, input.Request.RootingSteps);
-        Assert.Equal(7, input.Request.Seed);
+        Assert.Equal(40, input.Request.Settings.RootingSteps);
+        Assert.Equal(7, input.Request.Settings.Seed);
     }
 
     [Fact]
-    public async Task EachPostGetsItsOwnRunId()
+    public async Task Each_post_gets_its_own_run_id()
     {
         await AddModelsAsync();
         HttpAnswer first = await PostAsync(ValidRequest), second = await PostAsync(ValidRequest);
@@ -64,7 +64,7 @@ public sealed class StartMergeTests(FakeMergeHost durable) : IClassFixture<FakeM
     }
 
     [Fact]
-    public async Task FunctionKeyOfTheCallerIsCarriedIntoTheLinks()
+    public async Task Function_key_of_the_caller_is_carried_into_the_links()
     {
         await AddModelsAsync();
         HttpAnswer a = await PostAsync(ValidRequest, "?code=s3cret");
@@ -94,7 +94,7 @@ public sealed class StartMergeTests(FakeMergeHost durable) : IClassFixture<FakeM
     }
 
     [Fact]
-    public async Task TooManyModelsAreRefused()
+    public async Task Too_many_models_are_refused()
     {
         await AddModelsAsync();
         var models = string.Join(",", Enumerable.Range(0, 17).Select(i => $$"""{ "name": "m{{i}}", "uri": "models/cats.safetensors" }"""));
@@ -104,7 +104,7 @@ public sealed class StartMergeTests(FakeMergeHost durable) : IClassFixture<FakeM
     }
 
     [Fact]
-    public async Task OversizedBodyIsRefusedWith413()
+    public async Task Oversized_body_is_refused_with_413()
     {
         HttpAnswer a = await PostAsync(new string(' ', StartMergeFunction.MaxBodyBytes + 1));
         Assert.Equal(413, a.Status);

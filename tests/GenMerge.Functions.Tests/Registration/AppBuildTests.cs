@@ -14,7 +14,7 @@ namespace GenMerge.Functions.Tests.Registration;
 public sealed class AppBuildTests
 {
     [Fact]
-    public void ProgramsServicesResolveAndBuildEveryActivity()
+    public void Programs_services_resolve_and_build_every_activity()
     {
         string root = Path.Combine(Path.GetTempPath(), "genmerge-fn-app-" + Guid.NewGuid().ToString("N")[..8]);
         var builder = FunctionsApplication.CreateBuilder([]);

@@ -40,16 +40,16 @@ public sealed class FunctionsMetadataTests
 
     [Theory]
     [MemberData(nameof(OrchestratorNames))]
-    public void EveryPipelineOrchestratorIsAnOrchestrationTriggerFunction(string name) =>
+    public void Every_pipeline_orchestrator_is_an_orchestration_trigger_function(string name) =>
         Assert.Equal("orchestrationTrigger", Named(name).TriggerType);
 
     [Theory]
     [MemberData(nameof(ActivityNames))]
-    public void EveryPipelineActivityIsAnActivityTriggerFunction(string name) =>
+    public void Every_pipeline_activity_is_an_activity_trigger_function(string name) =>
         Assert.Equal("activityTrigger", Named(name).TriggerType);
 
     [Fact]
-    public void NoDurableFunctionExistsThatThePipelineDoesNotDefine()
+    public void No_durable_function_exists_that_the_pipeline_does_not_define()
     {
         var pipeline = PipelineTasks.Orchestrators.Concat(PipelineTasks.Activities).Select(t => t.Name).ToHashSet();
         var durable = Functions.Value.Where(f => f.TriggerType is "orchestrationTrigger" or "activityTrigger").Select(f => f.Name).ToHashSet();
@@ -61,7 +61,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("GetMerge", "get", "merges/{id}")]
     [InlineData("TerminateMerge", "post", "merges/{id}/terminate")]
     [InlineData("PurgeMerge", "delete", "merges/{id}")]
-    public void HttpFunctionsHaveTheirRoutesFunctionKeysAndADurableClient(string name, string method, string route)
+    public void Http_functions_have_their_routes_function_keys_and_a_durable_client(string name, string method, string route)
     {
         Function f = Named(name);
         Assert.Equal("httpTrigger", f.TriggerType);
@@ -72,7 +72,7 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void BlobTriggerWatchesMergeRequestsOnTheHostStorage()
+    public void Blob_trigger_watches_merge_requests_on_the_host_storage()
     {
         Function f = Named("MergeRequestBlob");
         Assert.Equal("blobTrigger", f.TriggerType);

@@ -10,7 +10,7 @@ public sealed class ServiceRegistrationTests
         new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
 
     [Fact]
-    public void AccountUrlWinsAndNamesTheContainer()
+    public void Account_url_wins_and_names_the_container()
     {
         var store = ServiceRegistration.CreateArtifactStore(Config(
             (FunctionsSettings.StorageAccountUrl, "https://acct.blob.core.windows.net/"),
@@ -21,7 +21,7 @@ public sealed class ServiceRegistrationTests
     }
 
     [Fact]
-    public void ConnectionStringGivesABlobStoreInTheDefaultContainer()
+    public void Connection_string_gives_a_blob_store_in_the_default_container()
     {
         var blob = Assert.IsType<BlobArtifactStore>(ServiceRegistration.CreateArtifactStore(Config((FunctionsSettings.Storage, "UseDevelopmentStorage=true"))));
         Assert.Equal(BlobArtifactStore.DefaultContainerName, blob.Container.Name);
@@ -29,7 +29,7 @@ public sealed class ServiceRegistrationTests
     }
 
     [Fact]
-    public void NoStorageSettingGivesALocalFolderAtTheConfiguredRoot()
+    public void No_storage_setting_gives_a_local_folder_at_the_configured_root()
     {
         string root = Path.Combine(Path.GetTempPath(), "genmerge-fn-root-" + Guid.NewGuid().ToString("N")[..8]);
         var store = ServiceRegistration.CreateArtifactStore(Config((FunctionsSettings.LocalRoot, root), (FunctionsSettings.Storage, "  ")));
@@ -39,14 +39,14 @@ public sealed class ServiceRegistrationTests
     }
 
     [Fact]
-    public void BadAccountUrlIsRefusedNamingTheSetting()
+    public void Bad_account_url_is_refused_naming_the_setting()
     {
         var e = Assert.Throws<InvalidOperationException>(() => ServiceRegistration.CreateArtifactStore(Config((FunctionsSettings.StorageAccountUrl, "acct.blob"))));
         Assert.Contains(FunctionsSettings.StorageAccountUrl, e.Message);
     }
 
     [Fact]
-    public void RequestInboxFollowsTheHostStorageConnection()
+    public void Request_inbox_follows_the_host_storage_connection()
     {
         var local = Assert.IsType<BlobArtifactStore>(ServiceRegistration.CreateRequestInboxStore(Config((FunctionsSettings.HostStorage, "UseDevelopmentStorage=true"))));
         Assert.Equal("merge-requests", local.Container.Name);

@@ -6,7 +6,6 @@ using GenMerge.Functions.Tasks;
 using GenMerge.Functions.Tests.Support;
 using GenMerge.Pipeline;
 using GenMerge.Pipeline.Activities;
-using GenMerge.Pipeline.Hosting;
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
@@ -15,6 +14,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Functions.Tests.Registration;
 
@@ -37,7 +37,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public void ActivityWrappersTakeAndReturnTheActivitysTypes()
+    public void Activity_wrappers_take_and_return_the_activitys_types()
     {
         foreach (Type activity in PipelineTasks.Activities)
         {
@@ -50,7 +50,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public void OrchestratorWrappersReturnTheOrchestratorsOutput()
+    public void Orchestrator_wrappers_return_the_orchestrators_output()
     {
         foreach (Type orchestrator in PipelineTasks.Orchestrators)
         {
@@ -62,7 +62,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public void EveryActivityCanBeBuiltFromTheAppsServices()
+    public void Every_activity_can_be_built_from_the_apps_services()
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -76,7 +76,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public async Task ActivityWrapperRunsThePipelineActivityWithTheStoreFromDI()
+    public async Task Activity_wrapper_runs_the_pipeline_activity_with_the_store_from_DI()
     {
         const string runId = "20250101-000000-abcdef";
         string from = $"runs/{runId}/finetune/seg-0002.safetensors";
@@ -106,7 +106,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public async Task ActivityContextCarriesTheActivityNameAndTheCallersInstanceId()
+    public async Task Activity_context_carries_the_activity_name_and_the_callers_instance_id()
     {
         using var services = new ServiceCollection().BuildServiceProvider();
         var withId = new FakeFunctionContext(services, new Dictionary<string, object?> { ["instanceId"] = "run-9:finetune" });
@@ -116,7 +116,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public async Task OrchestratorWrapperRunsThePipelineOrchestratorOnItsInput()
+    public async Task Orchestrator_wrapper_runs_the_pipeline_orchestrator_on_its_input()
     {
         // The real MergeOrchestrator through its wrapper, with stand-in activities under the real
         // names: it must walk every stage, chain the training segments and publish their progress.
@@ -132,14 +132,14 @@ public sealed class TaskWrapperTests : IDisposable
             r.AddActivityFunc<SegmentTask, SegmentResult>(nameof(TrainSegmentActivity), (_, t) =>
             {
                 segments.Add($"{t.Job.Job}#{t.Segment}");
-                return new SegmentResult($"{t.Job.Job}/seg-{t.Segment}", Math.Min(t.Segment * t.Job.Request.SegmentSteps, t.Job.TotalSteps), 1.0 / t.Segment, 0.5, 0.01);
+                return new SegmentResult($"{t.Job.Job}/seg-{t.Segment}", Math.Min(t.Segment * t.Job.Request.Settings.SegmentSteps, t.Job.TotalSteps), 1.0 / t.Segment, 0.5, 0.01);
             });
             r.AddActivityFunc<InitTask, InitResult>(nameof(InitMergedActivity), (_, _) => new InitResult("init", 11, 21));
             r.AddActivityFunc<PublishTask, string>(nameof(PublishMergedActivity), (_, t) => "merged:" + t.From);
             r.AddActivityFunc<EvalTask, DomainEvalResult>(nameof(EvaluateDomainActivity), (_, t) => new DomainEvalResult(t.Class, 1, 0.1, 1, 0.1, "ref"));
             r.AddActivityFunc<ReportTask, MergeRunResult>(nameof(WriteReportActivity), (_, t) => new MergeRunResult(t.RunId, t.MergedArtifact, "report.json", "report.md"));
         });
-        var request = MergeRequest.Parse(Http.StartMergeTests.ValidRequest) with { RootingSteps = 25, MergeSteps = 10, SegmentSteps = 10 };
+        var request = MergeRequest.Parse(Http.StartMergeTests.ValidRequest).With(s => s with { RootingSteps = 25, MergeSteps = 10, SegmentSteps = 10 });
 
         string id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(MergeOrchestrator), new MergeRunInput("r1", request));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -156,7 +156,7 @@ public sealed class TaskWrapperTests : IDisposable
     }
 
     [Fact]
-    public async Task OrchestratorWrapperWithoutInputFailsNamingWhatItNeeds()
+    public async Task Orchestrator_wrapper_without_input_fails_naming_what_it_needs()
     {
         var wrappers = new OrchestratorFunctions();
         await using var host = await LocalDurableHost.StartAsync(r =>

@@ -1,7 +1,7 @@
-using GenMerge.Pipeline.Hosting;
 using GenMerge.Pipeline.Orchestration;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Functions.Tests.Support;
 
@@ -29,7 +29,7 @@ public sealed class FakeMergeHost : IAsyncLifetime
                 ctx.SetCustomStatus(new MergeProgress
                 {
                     Stage = "rooting",
-                    Jobs = new Dictionary<string, JobProgress> { ["rooted/b"] = new(5, input.Request.RootingSteps, 0.5, 0.7) },
+                    Jobs = new Dictionary<string, JobProgress> { ["rooted/b"] = new(5, input.Request.Settings.RootingSteps, 0.5, 0.7) },
                     EtaSeconds = 12,
                 });
                 string how = await ctx.WaitForExternalEvent<string>(FinishEvent);

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using DurableTask.Core;
-using GenMerge.Pipeline.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Pipeline.Tests.Hosting;
 
@@ -32,7 +32,7 @@ public sealed class ActivityLockRenewingServiceTests
     }
 
     [Fact]
-    public async Task RenewsLockedActivitiesUntilCompleted()
+    public async Task Renews_locked_activities_until_completed()
     {
         var (service, inner) = Create();
         TaskActivityWorkItem item = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
@@ -52,7 +52,7 @@ public sealed class ActivityLockRenewingServiceTests
     }
 
     [Fact]
-    public async Task AbandonAndStopEndRenewalsAndStopIsIdempotent()
+    public async Task Abandon_and_stop_end_renewals_and_stop_is_idempotent()
     {
         var (service, inner) = Create();
         TaskActivityWorkItem item = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);

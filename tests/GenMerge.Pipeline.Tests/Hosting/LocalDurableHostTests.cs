@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Azure.Storage.Queues;
-using GenMerge.Pipeline.Hosting;
 using Microsoft.DurableTask.Client;
 using static GenMerge.Pipeline.Tests.Hosting.TestTasks;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Pipeline.Tests.Hosting;
 
@@ -39,7 +39,7 @@ public sealed class LocalDurableHostTests
     }
 
     [Fact]
-    public async Task FanOutCompletesInMemory()
+    public async Task Fan_out_completes_in_memory()
     {
         string key = Guid.NewGuid().ToString("N");
         await using var host = await LocalDurableHost.StartAsync(Register);
@@ -49,7 +49,7 @@ public sealed class LocalDurableHostTests
     }
 
     [Fact]
-    public async Task FanOutCompletesOnAzurite()
+    public async Task Fan_out_completes_on_azurite()
     {
         Azurite.EnsureRunning();
         string key = Guid.NewGuid().ToString("N");
@@ -64,7 +64,7 @@ public sealed class LocalDurableHostTests
     }
 
     [Fact]
-    public async Task NewHostResumesWithoutRerunningFinishedActivities()
+    public async Task New_host_resumes_without_rerunning_finished_activities()
     {
         Azurite.EnsureRunning();
         string hub = Azurite.UniqueName("t");
@@ -99,7 +99,7 @@ public sealed class LocalDurableHostTests
     }
 
     [Fact]
-    public async Task LongActivityKeepsItsLockAndRunsOnce()
+    public async Task Long_activity_keeps_its_lock_and_runs_once()
     {
         Azurite.EnsureRunning();
         string key = Guid.NewGuid().ToString("N");
@@ -128,7 +128,7 @@ public sealed class LocalDurableHostTests
     }
 
     [Fact]
-    public async Task BadTaskHubNameIsRejectedBeforeAnythingStarts()
+    public async Task Bad_task_hub_name_is_rejected_before_anything_starts()
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() => LocalDurableHost.StartAsync(Register, new LocalDurableHostOptions { TaskHubName = "bad-hub" }));
         Assert.Contains("'bad-hub'", e.Message);

@@ -1,10 +1,10 @@
 using GenMerge.Core.Evaluation;
 using GenMerge.Core.Merging;
 using GenMerge.Core.Models;
-using GenMerge.Pipeline.Local;
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Pipeline.Tests.Merge;
 
@@ -19,7 +19,7 @@ public class MergeOrchestrationTests
     {
         using var t = new TinyMerge(family: family);
         var runner = new LocalMergeRunner(t.Store, durableConnection: null);
-        var status = await runner.RunAsync("run1", t.Request(method) with { Lr = 0.0015 });
+        var status = await runner.RunAsync("run1", t.Request(method).With(s => s with { Lr = 0.0015 }));
         Assert.True(status.State == "Completed", status.Describe());
 
         var run = new RunArtifacts(t.Store, "run1");
@@ -72,7 +72,7 @@ public class MergeOrchestrationTests
     {
         using var t = new TinyMerge();
         var runner = new LocalMergeRunner(t.Store, durableConnection: null);
-        var status = await runner.RunAsync("rl", t.Request() with { RootingLr = 1e-12, FinalLr = 0.0001 });
+        var status = await runner.RunAsync("rl", t.Request().With(s => s with { RootingLr = 1e-12, FinalLr = 0.0001 }));
         Assert.True(status.State == "Completed", status.Describe());
         var run = new RunArtifacts(t.Store, "rl");
         var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
@@ -90,7 +90,7 @@ public class MergeOrchestrationTests
     {
         using var t = new TinyMerge();
         var runner = new LocalMergeRunner(t.Store, durableConnection: null);
-        var status = await runner.RunAsync("fd", t.Request(MergeMethod.Transfer) with { FreezeD = 1 });
+        var status = await runner.RunAsync("fd", t.Request(MergeMethod.Transfer).With(s => s with { FreezeD = 1 }));
         Assert.True(status.State == "Completed", status.Describe());
         var run = new RunArtifacts(t.Store, "fd");
         var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
@@ -109,7 +109,7 @@ public class MergeOrchestrationTests
     public async Task Augmentation_reaches_every_training_job_and_is_reported()
     {
         using var t = new TinyMerge();
-        var status = await new LocalMergeRunner(t.Store, null).RunAsync("aug", t.Request() with { Aug = "fixed", AugP = 0.5 });
+        var status = await new LocalMergeRunner(t.Store, null).RunAsync("aug", t.Request().With(s => s with { Augment = "fixed", AugmentP = 0.5 }));
         Assert.True(status.State == "Completed", status.Describe());
         var run = new RunArtifacts(t.Store, "aug");
         var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
@@ -127,7 +127,7 @@ public class MergeOrchestrationTests
     public async Task Best_selection_scores_every_fine_tuning_checkpoint_and_publishes_the_picked_one()
     {
         using var t = new TinyMerge();
-        var status = await new LocalMergeRunner(t.Store, null).RunAsync("sel", t.Request() with { Select = "best", MergeSteps = 5 });
+        var status = await new LocalMergeRunner(t.Store, null).RunAsync("sel", t.Request().With(s => s with { Select = "best", MergeSteps = 5 }));
         Assert.True(status.State == "Completed", status.Describe());
         var run = new RunArtifacts(t.Store, "sel");
         var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
@@ -156,7 +156,7 @@ public class MergeOrchestrationTests
     public async Task Freeze_d_beyond_Ds_blocks_fails_in_validation_before_any_shard_is_sampled()
     {
         using var t = new TinyMerge();
-        var status = await new LocalMergeRunner(t.Store, null).RunAsync("fd3", t.Request() with { FreezeD = 3 });
+        var status = await new LocalMergeRunner(t.Store, null).RunAsync("fd3", t.Request().With(s => s with { FreezeD = 3 }));
         Assert.Equal("Failed", status.State);
         Assert.Contains("freeze_d: 3 blocks, but a 16 px D has 2", status.Failure);
         Assert.Empty(await t.Store.ListAsync("runs/fd3/shards/"));

@@ -10,7 +10,7 @@ public class MergeRequestTests
     public void A_valid_request_parses_with_defaults()
     {
         var r = MergeRequest.Parse(Valid);
-        Assert.Equal("cocktail", r.Method);
+        Assert.Equal("cocktail", r.Settings.Method);
         Assert.Equal(new[] { "a", "b" }, r.ClassNames);
     }
 

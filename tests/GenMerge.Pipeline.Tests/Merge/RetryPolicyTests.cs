@@ -1,9 +1,9 @@
 using GenMerge.Pipeline.Activities;
-using GenMerge.Pipeline.Hosting;
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Requests;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using GenMerge.SelfHosted;
 
 namespace GenMerge.Pipeline.Tests.Merge;
 

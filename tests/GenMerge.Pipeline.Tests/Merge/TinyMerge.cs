@@ -1,4 +1,5 @@
 using GenMerge.Core.Checkpoints;
+using GenMerge.Core.Merging;
 using GenMerge.Core.Models;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
@@ -41,8 +42,11 @@ public sealed class TinyMerge : IDisposable
         {
             Name = Domains[i], Uri = $"models/{Domains[i]}.safetensors", Reference = $"domain:{Domains[i]}",
         }).ToList(),
-        Method = method, RootingSteps = 3, MergeSteps = 3, SegmentSteps = 2, BatchSize = 8,
-        SamplesPerModel = 40, ShardSize = 32, EvalSamples = 8, Seed = 3,
+        Settings = new MergeSettings
+        {
+            Method = method, RootingSteps = 3, MergeSteps = 3, SegmentSteps = 2, BatchSize = 8,
+            SamplesPerModel = 40, ShardSize = 32, EvalSamples = 8, Seed = 3,
+        },
     };
 
     public void Dispose()

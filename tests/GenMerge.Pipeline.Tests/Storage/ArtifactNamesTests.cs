@@ -9,10 +9,10 @@ public sealed class ArtifactNamesTests
     [InlineData("runs/2024-01-01T00-00/shards/ffhq_256/0003.safetensors")]
     [InlineData("a")]
     [InlineData("x/y=z+w@v~u")]
-    public void ValidNamesPass(string name) => Assert.Equal(name, ArtifactNames.Validate(name));
+    public void Valid_names_pass(string name) => Assert.Equal(name, ArtifactNames.Validate(name));
 
     [Fact]
-    public void TooLongNameIsRejectedWithItsLength()
+    public void Too_long_name_is_rejected_with_its_length()
     {
         string name = new('a', ArtifactNames.MaxLength + 1);
         var e = Assert.Throws<ArgumentException>(() => ArtifactNames.Validate(name));
@@ -20,7 +20,7 @@ public sealed class ArtifactNamesTests
     }
 
     [Fact]
-    public void PrefixMayEndWithSlashOrStopMidSegment()
+    public void Prefix_may_end_with_slash_or_stop_mid_segment()
     {
         Assert.Equal("runs/", ArtifactNames.ValidatePrefix("runs/"));
         Assert.Equal("runs/ab", ArtifactNames.ValidatePrefix("runs/ab"));
@@ -33,7 +33,7 @@ public sealed class ArtifactNamesTests
     [InlineData("a/b", "'/'")]
     [InlineData("..", "'..'")]
     [InlineData("", "empty")]
-    public void SegmentsAreCheckedWithWhatTheyAre(string segment, string reason)
+    public void Segments_are_checked_with_what_they_are(string segment, string reason)
     {
         var e = Assert.Throws<ArgumentException>(() => ArtifactNames.ValidateSegment(segment, "model"));
         Assert.StartsWith($"model '{segment}'", e.Message);

@@ -8,7 +8,7 @@ public abstract class ArtifactStoreContractTests
     protected abstract IArtifactStore Store { get; }
 
     [Fact]
-    public async Task MultiMegabyteStreamRoundTripsWithSizeAndHash()
+    public async Task Multi_megabyte_stream_round_trips_with_size_and_hash()
     {
         byte[] data = TestData.Bytes(10 << 20, seed: 1); // > one 8 MB block, so blob uploads stage several
         ArtifactInfo info = await Store.WriteAsync("runs/r1/merged.safetensors", async (s, ct) =>
@@ -26,7 +26,7 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
-    public async Task StreamOverloadWritesFromCurrentPosition()
+    public async Task Stream_overload_writes_from_current_position()
     {
         byte[] data = TestData.Bytes(3000, seed: 2);
         using var ms = new MemoryStream(data) { Position = 1000 };
@@ -38,7 +38,7 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
-    public async Task OverwriteReplacesWholeContent()
+    public async Task Overwrite_replaces_whole_content()
     {
         await Store.WriteTextAsync("runs/r3/report.md", new string('x', 5000));
         await Store.WriteTextAsync("runs/r3/report.md", "short");
@@ -46,7 +46,7 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
-    public async Task FailingWriterLeavesEarlierVersion()
+    public async Task Failing_writer_leaves_earlier_version()
     {
         await Store.WriteTextAsync("runs/r4/report.json", "{\"v\":1}");
         var boom = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.WriteAsync("runs/r4/report.json", async (s, ct) =>
@@ -60,7 +60,7 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
-    public async Task ExistsDeleteAndListByPrefix()
+    public async Task Exists_delete_and_list_by_prefix()
     {
         string[] names = ["runs/r5/shards/b/0001.safetensors", "runs/r5/shards/a/0000.safetensors", "runs/r5/request.json", "runs/r55/request.json"];
         foreach (string n in names) await Store.WriteTextAsync(n, n);
@@ -78,7 +78,7 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
-    public async Task MissingArtifactGetsNotFoundNamingIt()
+    public async Task Missing_artifact_gets_not_found_naming_it()
     {
         var e = await Assert.ThrowsAsync<ArtifactNotFoundException>(() => Store.OpenReadAsync("runs/r6/missing.json"));
         Assert.Equal("runs/r6/missing.json", e.ArtifactName);
@@ -95,7 +95,7 @@ public abstract class ArtifactStoreContractTests
     [InlineData("runs/.hidden", "starts with '.'")]
     [InlineData("runs/a b", "U+0020")]
     [InlineData("", "empty")]
-    public async Task InvalidNamesAreRejectedNamingTheName(string name, string reason)
+    public async Task Invalid_names_are_rejected_naming_the_name(string name, string reason)
     {
         var e1 = await Assert.ThrowsAsync<ArgumentException>(() => Store.WriteTextAsync(name, "x"));
         Assert.Contains($"'{name}'", e1.Message);
@@ -106,7 +106,7 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
-    public async Task JsonRoundTrip()
+    public async Task Json_round_trip()
     {
         var value = new Sample("rooted", 3, [0.5, 1.5]);
         await Store.WriteJsonAsync("runs/r7/x.json", value);
@@ -122,7 +122,7 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
-    public async Task FileUploadAndDownload()
+    public async Task File_upload_and_download()
     {
         byte[] data = TestData.Bytes(300_000, seed: 8);
         string dir = Directory.CreateTempSubdirectory("gm-files-").FullName;
@@ -143,7 +143,7 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
-    public async Task ManifestIsCompleteAndCorrectAfterConcurrentWrites()
+    public async Task Manifest_is_complete_and_correct_after_concurrent_writes()
     {
         var run = new RunArtifacts(Store, "m" + Guid.NewGuid().ToString("N")[..8]);
         var expected = new Dictionary<string, byte[]>();
@@ -176,7 +176,7 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
-    public async Task ManifestHashesArtifactsWrittenAroundItAndDropsDeletedOnes()
+    public async Task Manifest_hashes_artifacts_written_around_it_and_drops_deleted_ones()
     {
         var run = new RunArtifacts(Store, "n" + Guid.NewGuid().ToString("N")[..8]);
         await run.WriteTextAsync(run.ReportMarkdown, "# report");
@@ -203,7 +203,7 @@ public sealed class LocalFolderStoreContractTests : ArtifactStoreContractTests, 
     protected override IArtifactStore Store => store;
 
     [Fact]
-    public async Task LocateIsTheFilePathAndNoTempFilesRemain()
+    public async Task Locate_is_the_file_path_and_no_temp_files_remain()
     {
         await store.WriteTextAsync("runs/L/report.md", "hi");
         string path = store.Locate("runs/L/report.md");
@@ -228,7 +228,7 @@ public sealed class BlobArtifactStoreContractTests : ArtifactStoreContractTests,
     protected override IArtifactStore Store => store;
 
     [Fact]
-    public void LocateIsTheBlobUri()
+    public void Locate_is_the_blob_uri()
     {
         string uri = store.Locate("runs/B/merged.safetensors");
         Assert.StartsWith("http://127.0.0.1:10000/devstoreaccount1/gm-test-", uri);
@@ -236,7 +236,7 @@ public sealed class BlobArtifactStoreContractTests : ArtifactStoreContractTests,
     }
 
     [Fact]
-    public async Task ListingBeforeTheContainerExistsIsEmpty()
+    public async Task Listing_before_the_container_exists_is_empty()
     {
         var fresh = BlobArtifactStore.FromConnectionString(Azurite.ConnectionString, Azurite.UniqueName("gm-none-"));
         Assert.Empty(await fresh.ListAsync());

@@ -11,7 +11,7 @@ public sealed class ArtifactStoresTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]
-    public void NothingMeansTheLocalFolder(string? setting)
+    public void Nothing_means_the_local_folder(string? setting)
     {
         var store = Assert.IsType<LocalFolderStore>(ArtifactStores.FromSetting(setting, localRoot));
         Assert.Equal(Path.GetFullPath(localRoot), store.Root);
@@ -21,14 +21,14 @@ public sealed class ArtifactStoresTests
     [Theory]
     [InlineData("UseDevelopmentStorage=true")]
     [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;")]
-    public void ConnectionStringsMeanBlob(string setting)
+    public void Connection_strings_mean_blob(string setting)
     {
         var store = Assert.IsType<BlobArtifactStore>(ArtifactStores.FromSetting(setting, localRoot, "mycontainer"));
         Assert.Equal("http://127.0.0.1:10000/devstoreaccount1/mycontainer/runs/x/report.md", store.Locate("runs/x/report.md"));
     }
 
     [Fact]
-    public void HttpsUriMeansBlobWithTokenCredentialAndItsContainer()
+    public void Https_uri_means_blob_with_token_credential_and_its_container()
     {
         var store = Assert.IsType<BlobArtifactStore>(ArtifactStores.FromSetting("https://acct.blob.core.windows.net/artifacts", localRoot));
         Assert.Equal("https://acct.blob.core.windows.net/artifacts/runs/x/merged.safetensors", store.Locate("runs/x/merged.safetensors"));
@@ -37,7 +37,7 @@ public sealed class ArtifactStoresTests
     }
 
     [Fact]
-    public void AbsolutePathMeansThatFolder()
+    public void Absolute_path_means_that_folder()
     {
         var store = Assert.IsType<LocalFolderStore>(ArtifactStores.FromSetting(localRoot, "/elsewhere"));
         Assert.Equal(Path.GetFullPath(localRoot), store.Root);
@@ -48,7 +48,7 @@ public sealed class ArtifactStoresTests
     [InlineData("not a setting", "not understood")]
     [InlineData("AccountKey=secretsecret;Foo=1", "not understood")]
     [InlineData("http://acct.blob.core.windows.net", "not understood")]
-    public void OtherSettingsAreRejectedWithoutEchoingSecrets(string setting, string message)
+    public void Other_settings_are_rejected_without_echoing_secrets(string setting, string message)
     {
         var e = Assert.Throws<ArgumentException>(() => ArtifactStores.FromSetting(setting, localRoot));
         Assert.Contains(message, e.Message);
@@ -56,7 +56,7 @@ public sealed class ArtifactStoresTests
     }
 
     [Fact]
-    public void BadContainerNameIsRejected()
+    public void Bad_container_name_is_rejected()
     {
         var e = Assert.Throws<ArgumentException>(() => ArtifactStores.FromSetting("UseDevelopmentStorage=true", localRoot, "Bad_Name"));
         Assert.Contains("'Bad_Name'", e.Message);

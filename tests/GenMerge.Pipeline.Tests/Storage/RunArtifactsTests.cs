@@ -10,11 +10,15 @@ public sealed class RunArtifactsTests : IDisposable
     public RunArtifactsTests() => run = new RunArtifacts(new LocalFolderStore(root), "run42");
 
     [Fact]
-    public void NamesAreDeterministicAndUnderTheRun()
+    public void Names_are_deterministic_and_under_the_run()
     {
         Assert.Equal("runs/run42/request.json", run.Request);
         Assert.Equal("runs/run42/shards/ffhq/0007.safetensors", run.Shard("ffhq", 7));
-        Assert.Equal("runs/run42/rooted/cats/seg-0012.safetensors", run.RootedSegment("cats", 12));
+        Assert.Equal("runs/run42/rooted/cats/seg-012.safetensors", run.JobSegment("rooted/cats", 12));
+        Assert.Equal("runs/run42/finetune/seg-003.safetensors", run.JobSegment("finetune", 3));
+        Assert.Equal("runs/run42/merged-init.safetensors", run.MergedInit);
+        Assert.Equal("runs/run42/status.json", run.Status);
+        Assert.Equal("runs/run42/eval/cats/features.safetensors", run.Features("cats"));
         Assert.Equal("runs/run42/merged.safetensors", run.Merged);
         Assert.Equal("runs/run42/report.json", run.ReportJson);
         Assert.Equal("runs/run42/report.md", run.ReportMarkdown);
@@ -25,7 +29,7 @@ public sealed class RunArtifactsTests : IDisposable
     }
 
     [Fact]
-    public void BadPartsAreRejectedWithWhatTheyAre()
+    public void Bad_parts_are_rejected_with_what_they_are()
     {
         Assert.Contains("run id '../x'", Assert.Throws<ArgumentException>(() => new RunArtifacts(run.Store, "../x")).Message);
         Assert.Contains("model 'a/b'", Assert.Throws<ArgumentException>(() => run.Shard("a/b", 0)).Message);
@@ -34,14 +38,14 @@ public sealed class RunArtifactsTests : IDisposable
     }
 
     [Fact]
-    public async Task WritesOutsideTheRunAreRefused()
+    public async Task Writes_outside_the_run_are_refused()
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() => run.WriteTextAsync("runs/other/report.md", "x"));
         Assert.Contains("not inside run 'run42'", e.Message);
     }
 
     [Fact]
-    public async Task DeleteRemovesTheManifestEntryToo()
+    public async Task Delete_removes_the_manifest_entry_too()
     {
         await run.WriteTextAsync(run.ReportMarkdown, "x");
         Assert.True(await run.Store.ExistsAsync(run.ManifestEntry(run.ReportMarkdown)));

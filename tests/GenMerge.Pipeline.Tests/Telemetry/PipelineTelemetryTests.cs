@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using GenMerge.Pipeline.Local;
+using GenMerge.SelfHosted;
 using GenMerge.Pipeline.Storage;
 using GenMerge.Pipeline.Telemetry;
 using GenMerge.Pipeline.Tests.Merge;
@@ -22,7 +22,7 @@ public class PipelineTelemetryTests
         using var t = new TinyMerge();
         var runId = "telemetry-" + Guid.NewGuid().ToString("N")[..8];
         // Rooting 3 and fine-tuning 3 steps in segments of 2; best selection adds the select stage.
-        var status = await new LocalMergeRunner(t.Store, durableConnection: null).RunAsync(runId, t.Request() with { Select = "best" });
+        var status = await new LocalMergeRunner(t.Store, durableConnection: null).RunAsync(runId, t.Request().With(s => s with { Select = "best" }));
         Assert.True(status.State == "Completed", status.Describe());
 
         var spans = capture.Spans.Where(s => (string?)s.GetTagItem(GenMergeTelemetry.RunIdTag) == runId).ToList();

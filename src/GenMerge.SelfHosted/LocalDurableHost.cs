@@ -18,7 +18,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using IOrchestrationService = DurableTask.Core.IOrchestrationService;
 using IOrchestrationServiceClient = DurableTask.Core.IOrchestrationServiceClient;
 
-namespace GenMerge.Pipeline.Hosting;
+namespace GenMerge.SelfHosted;
 
 /// <summary>
 /// Runs orchestrators and activities in this process, the way the Functions host runs them in Azure:

@@ -1,6 +1,7 @@
+using GenMerge.Pipeline;
 using System.Text.Json;
-using GenMerge.Pipeline.Hosting;
 using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Runs;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
 using Microsoft.DurableTask;
@@ -8,7 +9,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace GenMerge.Pipeline.Local;
+namespace GenMerge.SelfHosted;
 
 /// <summary>
 /// Runs <see cref="MergeOrchestrator"/> in this process: the in-memory Durable backend with any
@@ -19,9 +20,6 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
 {
     public static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
 
-    /// <summary>A fresh run id: sortable by time, unique enough for one user's store.</summary>
-    public static string NewRunId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-
     public DurableBackend Backend => durableConnection is null ? DurableBackend.InMemory : DurableBackend.AzureStorage;
 
     /// <summary>Starts a new run (or continues one with the same id) and waits for it.</summary>
@@ -29,13 +27,7 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
     {
         request.Validate();
         await using var host = await StartHostAsync(ct);
-        var existing = await host.Client.GetInstanceAsync(runId, getInputsAndOutputs: false, ct);
-        if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
-        {
-            if (existing is not null) await host.Client.PurgeInstanceAsync(runId, cancellation: ct);
-            await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(MergeOrchestrator),
-                new MergeRunInput(runId, request), new StartOrchestrationOptions(runId), ct);
-        }
+        await new MergeClient(host.Client).StartAsync(runId, request, restartUnsuccessful: true, ct);
         return await WaitAsync(host.Client, runId, onProgress, ct);
     }
 
@@ -63,8 +55,8 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
             if (s is not null) return s;
         }
         var run = new RunArtifacts(store, runId);
-        if (await store.ExistsAsync(run.At("status.json"), ct))
-            return await store.ReadJsonAsync<RunStatus>(run.At("status.json"), cancellationToken: ct);
+        if (await store.ExistsAsync(run.Status, ct))
+            return await store.ReadJsonAsync<RunStatus>(run.Status, cancellationToken: ct);
         if (await store.ExistsAsync(run.Request, ct))
             return new RunStatus { RunId = runId, State = "Interrupted", UpdatedUtc = DateTimeOffset.UtcNow };
         throw new ArgumentException($"run id: no run '{runId}' in {store.Description}");
@@ -93,7 +85,7 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
             if (json != lastJson)
             {
                 lastJson = json;
-                await store.WriteJsonAsync(run.At("status.json"), status, cancellationToken: ct);
+                await store.WriteJsonAsync(run.Status, status, cancellationToken: ct);
                 onProgress?.Invoke(status);
             }
             if (status.State is "Completed" or "Failed" or "Terminated") return status;
@@ -102,31 +94,6 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
     }
 
     /// <summary>Status of the run, with its training jobs' progress.</summary>
-    static async Task<RunStatus?> QueryAsync(DurableTaskClient client, string runId, CancellationToken ct)
-    {
-        var meta = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct);
-        if (meta is null) return null;
-        var progress = meta.SerializedCustomStatus is { } cs ? JsonSerializer.Deserialize<MergeProgress>(cs) : null;
-        return new RunStatus
-        {
-            RunId = runId,
-            State = meta.RuntimeStatus switch
-            {
-                OrchestrationRuntimeStatus.Completed => "Completed",
-                OrchestrationRuntimeStatus.Failed => "Failed",
-                OrchestrationRuntimeStatus.Terminated => "Terminated",
-                _ => "Running",
-            },
-            Progress = progress,
-            Failure = meta.FailureDetails is { } f ? Innermost(f) : null,
-            UpdatedUtc = meta.LastUpdatedAt,
-        };
-    }
-
-    /// <summary>The deepest failure message: activity errors arrive wrapped by the orchestration.</summary>
-    static string Innermost(TaskFailureDetails f)
-    {
-        while (f.InnerFailure is not null) f = f.InnerFailure;
-        return $"{f.ErrorMessage}";
-    }
+    static async Task<RunStatus?> QueryAsync(DurableTaskClient client, string runId, CancellationToken ct) =>
+        await new MergeClient(client).GetAsync(runId, ct) is { } state ? RunStatus.From(state) : null;
 }

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using GenMerge.Pipeline.Orchestration;
 
-namespace GenMerge.Pipeline.Local;
+namespace GenMerge.Pipeline.Runs;
 
 /// <summary>status.json in a run folder: what `genmerge status` shows for runs of the embedded host.</summary>
 public sealed record RunStatus
@@ -12,6 +12,13 @@ public sealed record RunStatus
     [JsonPropertyName("progress")] public MergeProgress? Progress { get; init; }
     [JsonPropertyName("failure")] public string? Failure { get; init; }
     [JsonPropertyName("updated_utc")] public DateTimeOffset UpdatedUtc { get; init; }
+
+    /// <summary>The status of a run as the task hub knows it (the innermost failure's message as the reason).</summary>
+    public static RunStatus From(MergeRunState state) => new()
+    {
+        RunId = state.RunId, State = state.State, Progress = state.Progress,
+        Failure = state.Failure?.ErrorMessage, UpdatedUtc = state.LastUpdatedAt,
+    };
 
     public string Describe()
     {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using DurableTask.Core;
 using Microsoft.Extensions.Logging;
 
-namespace GenMerge.Pipeline.Hosting;
+namespace GenMerge.SelfHosted;
 
 /// <summary>
 /// Wraps an <see cref="IOrchestrationService"/> for the in-process gRPC sidecar, adding what that

@@ -1,8 +1,11 @@
 using System.Net.Sockets;
 
-namespace GenMerge.Pipeline.Tests;
+namespace GenMerge.Tests;
 
-/// <summary>The Azurite instance scripts/test.sh starts; tests that need it fail with a message saying how to start it.</summary>
+/// <summary>
+/// The Azurite instance scripts/test.sh starts; tests that need it fail with a message saying how to start it.
+/// One copy for every test project (linked in by their project files): the same ports and patience everywhere.
+/// </summary>
 internal static class Azurite
 {
     public const string ConnectionString = "UseDevelopmentStorage=true";

@@ -1,7 +1,8 @@
+using GenMerge.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace GenMerge.Pipeline.Hosting;
+namespace GenMerge.SelfHosted;
 
 /// <summary>Where a <see cref="LocalDurableHost"/> keeps orchestration state.</summary>
 public enum DurableBackend

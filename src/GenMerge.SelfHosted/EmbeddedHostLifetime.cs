@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace GenMerge.Pipeline.Hosting;
+namespace GenMerge.SelfHosted;
 
 /// <summary>
 /// The lifetime of the hosts <see cref="LocalDurableHost"/> embeds: none of their own. The default ConsoleLifetime
