@@ -26,7 +26,7 @@ public static class MergeInit
             fresh.Provenance = provenance;
             return fresh;
         }
-        GanModel unconditional = method switch
+        GanModel single = method switch
         {
             MergeMethod.Cocktail => WeightAveraging.Average(Require(rooted, method), seed: seed),
             MergeMethod.Ties => TiesMerging.Merge(sources[root], Require(rooted, method).Where((_, i) => i != root).ToList(),
@@ -35,13 +35,23 @@ public static class MergeInit
             MergeMethod.Transfer => ModelCopy.Clone(sources[root]),
             _ => throw new ArgumentException($"method: {method}"),
         };
-        using (unconditional)
+        using (single)
         {
-            var merged = Conditioning.ToConditional(unconditional, n, classNames);
+            var merged = Conditioning.ToConditional(single, n, classNames);
+            // One-class sources: each class starts from the class-0 embedding of the model that stands for its domain.
+            if (single.Config.CDim == 1) ClassSeeding.FromDonors(merged, Donors(method, sources, rooted, root));
             merged.Provenance = provenance;
             return merged;
         }
     }
+
+    /// <summary>Per class, the model whose class 0 is that domain: the rooted models, the sources, or (transfer) the root for every class.</summary>
+    static IReadOnlyList<GanModel> Donors(string method, IReadOnlyList<GanModel> sources, IReadOnlyList<GanModel>? rooted, int root) => method switch
+    {
+        MergeMethod.Cocktail or MergeMethod.Ties => Require(rooted, method),
+        MergeMethod.Transfer => Enumerable.Repeat(sources[root], sources.Count).ToList(),
+        _ => sources,
+    };
 
     static IReadOnlyList<GanModel> Require(IReadOnlyList<GanModel>? rooted, string method) =>
         rooted ?? throw new ArgumentException($"method: '{method}' needs the rooted models");

@@ -6,7 +6,7 @@ namespace GenMerge.Core.Merging;
 
 /// <summary>
 /// Synthetic training data: samples of one source generator (z ~ N(0, I), psi = 1), labelled with
-/// the source's class. Images are stored as uint8 (like real data, 4x smaller than float32).
+/// the source's class in the merge (a one-class source, c_dim 1, is sampled at its own class 0). Images are stored as uint8 (like real data, 4x smaller than float32).
 /// These shards are the only data every later merge step sees.
 /// </summary>
 public static class SyntheticShards
@@ -21,7 +21,9 @@ public static class SyntheticShards
         var s = ShardSeed(seed, classId, shard);
         using var gen = new TorchSharp.torch.Generator(unchecked((ulong)s), CPU);
         var z = randn(new long[] { count, source.Config.ZDim }, generator: gen);
-        var images = Sampling.Generate(source.GEma, z, null);
+        // A one-class source (c_dim 1) draws its domain as class 0; an unconditional one takes no c.
+        using var sourceClass = source.Config.CDim == 0 ? null : zeros(new long[] { count }, dtype: int64);
+        var images = Sampling.Generate(source.GEma, z, sourceClass);
         var bytes = images.add(1).mul(127.5).round().clamp(0, 255).to(uint8);
         var labels = full(new long[] { count }, classId, dtype: int64);
         var meta = new Dictionary<string, string>

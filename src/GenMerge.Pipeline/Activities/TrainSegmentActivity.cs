@@ -47,7 +47,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
                 Notes = new Dictionary<string, string> { ["job"] = job.Job, ["run"] = job.RunId },
             };
 
-        var data = await LoadDataAsync(run, job, rooting, settings.Seed + task.Segment);
+        var data = await LoadDataAsync(run, job, rooting, model.Config.CDim, settings.Seed + task.Segment);
         var options = settings.Training(job.TotalSteps, model.Config.Resolution, rooting) with { Seed = settings.Seed + StableHash(job.Job) };
         using var trainer = new GanTrainer(model, data, options);
         if (task.Segment > 1)
@@ -95,7 +95,7 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
         GenMergeTelemetry.RecordLoss(stage, "r1", last.R1Penalty, domain);
     }
 
-    async Task<ITrainingData> LoadDataAsync(RunArtifacts run, TrainJob job, bool rooting, long seed)
+    async Task<ITrainingData> LoadDataAsync(RunArtifacts run, TrainJob job, bool rooting, int cDim, long seed)
     {
         var perClass = new List<IImageSource>();
         foreach (var shards in job.ShardsPerClass)
@@ -111,7 +111,8 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
             perClass.Add(new TensorImageSource(images, seed, shards.Count > 0 ? shards[0] : "shards"));
             images.Dispose();
         }
-        return job.ShardsPerClass.Count == 1 && rooting
+        // Rooting an unconditional root trains on unlabelled data; a one-class root (c_dim 1) sees every sample as class 0.
+        return job.ShardsPerClass.Count == 1 && rooting && cDim == 0
             ? new UnconditionalData(perClass[0])
             : new ClassMixData(perClass, seed);
     }
