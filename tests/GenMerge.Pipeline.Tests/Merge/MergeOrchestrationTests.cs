@@ -177,6 +177,46 @@ public class MergeOrchestrationTests
         Assert.Equal(before, File.GetLastWriteTimeUtc(t.Store.Locate(seg)));
     }
 
+    [Theory]
+    [InlineData(ModelConfig.Compact)]
+    [InlineData(ModelConfig.StyleGan2)]
+    public async Task One_class_sources_merge_into_a_model_with_one_class_per_source(string family)
+    {
+        // GAN Cocktail's own sources are conditional with c_dim 1: each is one domain, sampled and rooted at class 0.
+        using var t = new TinyMerge(family: family, cDim: 1);
+        var runner = new LocalMergeRunner(t.Store, durableConnection: null);
+        var status = await runner.RunAsync("one", t.Request());
+        Assert.True(status.State == "Completed", status.Describe());
+        var run = new RunArtifacts(t.Store, "one");
+        var bytes = new MemoryStream();
+        await using (var s = await t.Store.OpenReadAsync(run.Merged)) await s.CopyToAsync(bytes);
+        bytes.Position = 0;
+        using (var merged = GenMerge.Core.Checkpoints.Checkpoint.Load(bytes, GenMerge.Core.Device.Default, source: run.Merged))
+            Assert.Equal(2, merged.Config.CDim);
+        var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
+        var (addG, addD) = Conditioning.AddedParameterCounts(t.Config, 2);
+        Assert.Equal(report.Parameters.Source + addG + addD, report.Parameters.Merged);
+    }
+
+    [Theory]
+    [InlineData(2, 2, "models[1] (squares): has 2 classes (c_dim 2)")]
+    [InlineData(0, 1, "rings c_dim 0, squares c_dim 1")]
+    public async Task Multi_class_and_mixed_sources_fail_in_validation_by_name(int firstCDim, int secondCDim, string expected)
+    {
+        using var t = new TinyMerge(cDim: firstCDim == 2 ? 1 : firstCDim);
+        using (var other = GanModel.Create(t.Config with { CDim = secondCDim }, 5))
+        {
+            var path = Path.Combine(t.Root, "other.safetensors");
+            GenMerge.Core.Checkpoints.Checkpoint.Save(other, path);
+            await t.Store.UploadFileAsync("models/squares.safetensors", path);
+        }
+        var runner = new LocalMergeRunner(t.Store, durableConnection: null);
+        var status = await runner.RunAsync("bad", t.Request());
+        Assert.Equal("Failed", status.State);
+        Assert.Contains(expected, status.Failure);
+        Assert.Empty(await t.Store.ListAsync("runs/bad/shards/"));
+    }
+
     [Fact]
     public async Task Incompatible_models_fail_in_validation_before_any_shard_is_sampled()
     {

@@ -9,11 +9,11 @@ namespace GenMerge.Pipeline.Tests.Merge;
 /// <summary>Tiny 16x16 source models in a temp store and a request that runs every stage in seconds.</summary>
 public sealed class TinyMerge : IDisposable
 {
-    public TinyMerge(int models = 2, string family = ModelConfig.Compact)
+    public TinyMerge(int models = 2, string family = ModelConfig.Compact, int cDim = 0)
     {
         Root = Path.Combine(Path.GetTempPath(), "genmerge-merge-" + Guid.NewGuid().ToString("N")[..8]);
         Store = new LocalFolderStore(Path.Combine(Root, "store"));
-        Config = Tiny(family);
+        Config = Tiny(family) with { CDim = cDim };
         for (int i = 0; i < models; i++)
         {
             using var m = GanModel.Create(Config, seed: 100 + i);
