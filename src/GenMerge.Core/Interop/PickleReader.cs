@@ -120,9 +120,9 @@ public sealed class PickleReader
                 case (byte)'X': _stack.Add(Utf8(Bytes(Length(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4)))))); break;
                 case 0x8c: _stack.Add(Utf8(Bytes(Byte()))); break;
                 case 0x8d: _stack.Add(Utf8(Bytes(Length(BinaryPrimitives.ReadInt64LittleEndian(Bytes(8)))))); break;
-                case (byte)'B': _stack.Add(Blob(Bytes(Length(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4)))))); break;
-                case (byte)'C': _stack.Add(Blob(Bytes(Byte()))); break;
-                case 0x8e: case 0x96: _stack.Add(Blob(Bytes(Length(BinaryPrimitives.ReadInt64LittleEndian(Bytes(8)))))); break;
+                case (byte)'B': _stack.Add(Blob(Length(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))))); break;
+                case (byte)'C': _stack.Add(Blob(Byte())); break;
+                case 0x8e: case 0x96: _stack.Add(Blob(Length(BinaryPrimitives.ReadInt64LittleEndian(Bytes(8))))); break;
                 case (byte)']': _stack.Add(new List<object?>()); break;
                 case (byte)'l': _stack.Add(new List<object?>(PopMark())); break;
                 case (byte)'a': { var v = Pop(); if (Peek() is List<object?> l) l.Add(v); else Dry("APPEND to a non-list"); break; }
@@ -178,8 +178,17 @@ public sealed class PickleReader
             }
         }
 
-        /// <summary>bytes: the dry pass does not copy them (a network pickle's tensors are hundreds of MB of them).</summary>
-        private object Blob(ReadOnlySpan<byte> b) => dryRun ? Opaque.Value : b.ToArray();
+        /// <summary>
+        /// bytes: a slice of the input, never a copy (a network pickle's tensors are hundreds of MB of them, and a
+        /// copy per bytes object kept a second whole file resident, held by the memo).
+        /// </summary>
+        private object Blob(int n)
+        {
+            if (n < 0 || n > D.Length - _pos) throw Truncated();
+            var slice = data.Slice(_pos, n);
+            _pos += n;
+            return dryRun ? Opaque.Value : slice;
+        }
 
         private object Global(string module, string name)
         {

@@ -1,7 +1,7 @@
 namespace GenMerge.Core.Interop;
 
 // The values a PickleReader builds. Python's None, bool, int, float, str, bytes become null, bool, long (or
-// BigInteger), double, string, byte[]; list -> List<object?>, tuple -> object?[], dict -> PyDict,
+// BigInteger), double, string, ReadOnlyMemory<byte> (a slice of the input, not a copy); list -> List<object?>, tuple -> object?[], dict -> PyDict,
 // set/frozenset -> HashSet<object?>. Everything else is one of the records below, made by an allow-listed handler.
 
 /// <summary>A Python dict (also OrderedDict, EasyDict): keys in insertion order.</summary>

@@ -139,6 +139,7 @@ public static class StyleGan2Import
             try { model = GanModel.Create(config, seed: 0); }
             finally { set_rng_state(rng); }
         }
+        ReleaseGarbage();   // the modules' init temporaries, before the file's tensors are copied in next to them
         try
         {
             var sds = new Dictionary<string, IReadOnlyDictionary<string, PickledTensor>>(contents.StateDicts);
@@ -180,11 +181,21 @@ public static class StyleGan2Import
             var p = sd[k];
             if (!p.Shape.SequenceEqual(target.shape))
                 throw new CheckpointException(source, $"{name}.{k}: shape [{string.Join(", ", p.Shape)}] in the file, GenMerge's model with this config has [{string.Join(", ", target.shape)}]");
-            using var t = p.ToTensor();
+            // a scope per tensor: the isfinite masks would otherwise wait for the finalizer (a quarter of the
+            // model's bytes held at once)
+            using var scope = NewDisposeScope();
+            var t = p.ToTensor();
             if (SafeTensorsDType.IsFloating(t.dtype) && !t.isfinite().all().item<bool>())
                 throw new CheckpointException(source, $"{name}.{k} contains NaN or Inf values");
             target.copy_(t);
         }
+    }
+
+    /// <summary>Frees unreachable tensors now (their native memory waits for finalizers otherwise).</summary>
+    private static void ReleaseGarbage()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 
     private static void EstimateWAvg(GenMerge.Core.Models.Generator g)

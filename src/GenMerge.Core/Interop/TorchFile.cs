@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using GenMerge.Core.Checkpoints;
 
@@ -26,10 +27,11 @@ public static class TorchFile
         return Load(data, path);
     }
 
-    public static object? Load(byte[] data, string source)
+    /// <summary>Bytes objects and legacy storages in the result are slices of <paramref name="data"/> (no copies): it stays alive as long as they do.</summary>
+    public static object? Load(ReadOnlyMemory<byte> data, string source)
     {
-        if (IsZip(data)) return LoadZip(data, source);
-        if (data.Length == 0 || data[0] != 0x80)
+        if (IsZip(data.Span)) return LoadZip(data, source);
+        if (data.Length == 0 || data.Span[0] != 0x80)
             throw new CheckpointException(source, "not a pickle or torch file (expected a zip archive or a pickle starting with the PROTO opcode)");
         int pos = 0;
         var first = Reader(source, null).Load(data, ref pos);
@@ -40,13 +42,13 @@ public static class TorchFile
     }
 
     private static PickleReader Reader(string source, Func<object?, object?>? persistentLoad) =>
-        new(source, TorchGlobals.Create(source, bytes => IsZip(bytes) ? LoadZip(bytes, source + " (embedded tensor storage)")
+        new(source, TorchGlobals.Create(source, bytes => IsZip(bytes.Span) ? LoadZip(bytes, source + " (embedded tensor storage)")
                                                                       : LoadLegacy(bytes, source + " (embedded tensor storage)")), persistentLoad);
 
-    private static bool IsZip(byte[] data) => data.Length >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4;
+    private static bool IsZip(ReadOnlySpan<byte> data) => data.Length >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4;
 
     /// <summary>torch's legacy serialisation (torch.save with _use_new_zipfile_serialization=False).</summary>
-    public static object? LoadLegacy(byte[] data, string source)
+    public static object? LoadLegacy(ReadOnlyMemory<byte> data, string source)
     {
         int pos = 0;
         var plain = Reader(source, null);
@@ -80,27 +82,30 @@ public static class TorchFile
             if (k is not string key || !storages.TryGetValue(key, out var d))
                 throw new CheckpointException(source, $"legacy torch stream: storage key {PickleReader.Describe(k)} was not declared");
             if (data.Length - pos < 8) throw new CheckpointException(source, $"truncated: storage '{key}' is missing");
-            long numel = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(pos, 8));
+            long numel = BinaryPrimitives.ReadInt64LittleEndian(data.Span.Slice(pos, 8));
             pos += 8;
             if (numel != d.ElementCount) throw new CheckpointException(source, $"storage '{key}' holds {numel} elements but was declared with {d.ElementCount}");
             long bytes = checked(numel * d.Type.ElementSize);
             if (numel < 0 || bytes > data.Length - pos)
                 throw new CheckpointException(source, $"truncated: storage '{key}' needs {bytes} bytes but the stream has {data.Length - pos} left");
-            d.Bytes = data.AsSpan(pos, (int)bytes).ToArray();
+            d.Bytes = data.Slice(pos, (int)bytes);   // a view: copying here kept one more whole file resident
             pos += (int)bytes;
         }
         if (pos != data.Length) throw new CheckpointException(source, $"legacy torch stream: {data.Length - pos} unexpected bytes at the end");
         var unfilled = storages.Where(kv => kv.Value.ElementCount > 0 && !keys.Contains(kv.Key)).Select(kv => kv.Key).FirstOrDefault();
         if (unfilled is not null) throw new CheckpointException(source, $"storage '{unfilled}' has no data");
-        foreach (var s in storages.Values.Where(s => s.ElementCount == 0)) s.Bytes = [];
+        foreach (var s in storages.Values.Where(s => s.ElementCount == 0)) s.Bytes = ReadOnlyMemory<byte>.Empty;
         return obj;
     }
 
     /// <summary>torch.save's default zip format.</summary>
-    public static object? LoadZip(byte[] data, string source)
+    public static object? LoadZip(ReadOnlyMemory<byte> data, string source)
     {
+        // a MemoryStream needs an array: reuse the one under the slice where there is one
+        var stream = MemoryMarshal.TryGetArray(data, out var seg) ? new MemoryStream(seg.Array!, seg.Offset, seg.Count, writable: false)
+                                                                  : new MemoryStream(data.ToArray(), writable: false);
         ZipArchive zip;
-        try { zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read); }
+        try { zip = new ZipArchive(stream, ZipArchiveMode.Read); }
         catch (InvalidDataException e) { throw new CheckpointException(source, $"corrupt or truncated zip archive ({e.Message})", e); }
         using (zip)
         {

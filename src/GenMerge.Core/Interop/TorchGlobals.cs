@@ -11,7 +11,7 @@ namespace GenMerge.Core.Interop;
 internal static class TorchGlobals
 {
     /// <param name="loadLegacy">Reads a legacy (non-zip) torch.save stream: what <c>torch.storage._load_from_bytes</c> gets.</param>
-    public static Dictionary<string, PickleCallable?> Create(string source, Func<byte[], object?> loadLegacy)
+    public static Dictionary<string, PickleCallable?> Create(string source, Func<ReadOnlyMemory<byte>, object?> loadLegacy)
     {
         var g = new Dictionary<string, PickleCallable?>(StringComparer.Ordinal)
         {
@@ -23,16 +23,16 @@ internal static class TorchGlobals
             ["builtins.set"] = args => new HashSet<object?>(args.Length > 0 && args[0] is IEnumerable<object?> e ? e : [], PickleKeyComparer.Instance),
             ["builtins.frozenset"] = args => new HashSet<object?>(args.Length > 0 && args[0] is IEnumerable<object?> e ? e : [], PickleKeyComparer.Instance),
             // protocol-2 pickles of bytes: _codecs.encode(latin1 text, 'latin1')
-            ["_codecs.encode"] = args => Encoding.Latin1.GetBytes((string)args[0]!),
+            ["_codecs.encode"] = args => (ReadOnlyMemory<byte>)Encoding.Latin1.GetBytes((string)args[0]!),
             ["torch._utils._rebuild_tensor_v2"] = args => RebuildTensor(source, args),
             ["torch._utils._rebuild_tensor"] = args => RebuildTensor(source, args),
             // a Parameter is its data for our purposes (requires_grad and hooks do not travel into GenMerge)
             ["torch._utils._rebuild_parameter"] = args => (PickledTensor)args[0]!,
-            ["torch.storage._load_from_bytes"] = args => loadLegacy((byte[])args[0]!),
+            ["torch.storage._load_from_bytes"] = args => loadLegacy(Bytes(args[0])),
             ["torch_utils.persistence._reconstruct_persistent_obj"] = args => Persistent(source, (PyDict)args[0]!),
             ["numpy.dtype"] = args => new NumpyDType((string)args[0]!),
-            ["numpy.core.multiarray.scalar"] = args => NumpyScalar(source, (NumpyDType)args[0]!, (byte[])args[1]!),
-            ["numpy._core.multiarray.scalar"] = args => NumpyScalar(source, (NumpyDType)args[0]!, (byte[])args[1]!),
+            ["numpy.core.multiarray.scalar"] = args => NumpyScalar(source, (NumpyDType)args[0]!, Bytes(args[1]).ToArray()),
+            ["numpy._core.multiarray.scalar"] = args => NumpyScalar(source, (NumpyDType)args[0]!, Bytes(args[1]).ToArray()),
         };
         foreach (var t in TorchStorageType.All) g[$"torch.{t.Name}"] = null;   // storage classes are only named (in persistent ids)
         return g;
@@ -78,6 +78,9 @@ internal static class TorchGlobals
             _ => throw new CheckpointException(source, $"numpy scalar of dtype '{dtype.Code}' is not supported"),
         };
     }
+
+    internal static ReadOnlyMemory<byte> Bytes(object? v) => v is ReadOnlyMemory<byte> m ? m
+        : throw new InvalidCastException($"expected bytes, found {PickleReader.Describe(v)}");
 
     internal static long Long(object? v) => v switch
     {

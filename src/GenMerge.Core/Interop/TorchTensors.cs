@@ -22,17 +22,18 @@ public sealed record TorchStorageType(string Name, ScalarType DType, int Element
 
 /// <summary>
 /// One storage: its declared size and raw little-endian bytes. In a legacy stream the bytes follow the object
-/// pickle, so tensors are built against the declared size and the bytes are filled in afterwards.
+/// pickle, so tensors are built against the declared size and the bytes are filled in afterwards. The bytes are
+/// a slice of the file's one buffer, not a copy of their own.
 /// </summary>
-public sealed class TorchStorage(TorchStorageType type, long elementCount, byte[]? bytes = null)
+public sealed class TorchStorage(TorchStorageType type, long elementCount, ReadOnlyMemory<byte>? bytes = null)
 {
-    private byte[]? _bytes = bytes;
+    private ReadOnlyMemory<byte>? _bytes = bytes;
     public TorchStorageType Type { get; } = type;
     public long ElementCount { get; } = elementCount;
-    public byte[] Bytes
+    public ReadOnlyMemory<byte> Bytes
     {
         get => _bytes ?? throw new InvalidOperationException("storage bytes not read yet");
-        set => _bytes = value.LongLength == ElementCount * Type.ElementSize ? value : throw new ArgumentException("storage size mismatch");
+        set => _bytes = value.Length == ElementCount * Type.ElementSize ? value : throw new ArgumentException("storage size mismatch");
     }
 }
 
@@ -62,12 +63,12 @@ public sealed class PickledTensor
     public long[] Stride { get; }
     public ScalarType DType => Storage.Type.DType;
 
-    /// <summary>A new contiguous CPU tensor holding a copy of the view.</summary>
+    /// <summary>A new contiguous CPU tensor holding a copy of the view, made straight from the storage's bytes.</summary>
     public Tensor ToTensor()
     {
         using var scope = NewDisposeScope();
         var flat = empty(Storage.ElementCount, DType);
-        Storage.Bytes.AsSpan().CopyTo(flat.bytes);
+        Storage.Bytes.Span.CopyTo(flat.bytes);
         return flat.as_strided(Shape, Stride, Offset).clone().MoveToOuterDisposeScope();
     }
 }
