@@ -12,18 +12,12 @@ public class OtlpExportTests
     [Fact]
     public void A_merge_exports_a_span_per_stage_and_the_training_and_store_metrics_over_otlp_http()
     {
-        using var cli = new CliRunner();
-        foreach (var d in new[] { "rings", "squares" })
-            Assert.Equal(0, cli.Run("train", "--domain", d, "--resolution", "16", "--steps", "2", "--batch", "8",
-                                    "--snapshot-every", "0", "--out", cli.PathOf($"{d}.safetensors")).ExitCode);
+        using var cli = WithSources();
         using var collector = new OtlpCollector();
         cli.Env["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint;
         cli.Env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
 
-        var r = cli.Run("merge", "--model", cli.PathOf("rings.safetensors"), "--model", cli.PathOf("squares.safetensors"),
-                        "--rooting-steps", "2", "--merge-steps", "2", "--segment-steps", "2", "--samples", "16",
-                        "--eval-samples", "8", "--batch", "8", "--out", cli.PathOf("out"));
-        Assert.True(r.ExitCode == 0, r.ToString());
+        TinyMerge(cli);
 
         // The process flushes both exporters as it ends, so everything has arrived once it has exited.
         var traces = collector.Bodies("/v1/traces");
@@ -39,22 +33,35 @@ public class OtlpExportTests
     [Fact]
     public async Task A_merge_exports_over_otlp_grpc_when_the_protocol_says_so()
     {
-        using var cli = new CliRunner();
-        foreach (var d in new[] { "rings", "squares" })
-            Assert.Equal(0, cli.Run("train", "--domain", d, "--resolution", "16", "--steps", "2", "--batch", "8",
-                                    "--snapshot-every", "0", "--out", cli.PathOf($"{d}.safetensors")).ExitCode);
+        using var cli = WithSources();
         await using var collector = await GrpcOtlpCollector.StartAsync();
         cli.Env["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint;
         cli.Env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
 
-        var r = cli.Run("merge", "--model", cli.PathOf("rings.safetensors"), "--model", cli.PathOf("squares.safetensors"),
-                        "--rooting-steps", "2", "--merge-steps", "2", "--segment-steps", "2", "--samples", "16",
-                        "--eval-samples", "8", "--batch", "8", "--out", cli.PathOf("out"));
-        Assert.True(r.ExitCode == 0, r.ToString());
+        TinyMerge(cli);
         var traces = collector.Bodies(GrpcOtlpCollector.Traces);
         var metrics = collector.Bodies(GrpcOtlpCollector.Metrics);
         Assert.All(Stages, s => Assert.True(OtlpCollector.HasString(traces, 0x2A, $"genmerge.{s}"), $"no span genmerge.{s}"));
         Assert.True(OtlpCollector.HasString(metrics, 0x0A, "genmerge.training.steps"), "no metric genmerge.training.steps");
         Assert.True(OtlpCollector.HasString(metrics, 0x0A, "genmerge.artifacts.bytes"), "no metric genmerge.artifacts.bytes");
+    }
+
+    /// <summary>A CLI folder holding two tiny trained sources, rings and squares.</summary>
+    static CliRunner WithSources()
+    {
+        var cli = new CliRunner();
+        foreach (var d in new[] { "rings", "squares" })
+            Assert.Equal(0, cli.Run("train", "--domain", d, "--resolution", "16", "--steps", "2", "--batch", "8",
+                                    "--snapshot-every", "0", "--out", cli.PathOf($"{d}.safetensors")).ExitCode);
+        return cli;
+    }
+
+    /// <summary>The smallest merge of the two sources that still runs every stage.</summary>
+    static void TinyMerge(CliRunner cli)
+    {
+        var r = cli.Run("merge", "--model", cli.PathOf("rings.safetensors"), "--model", cli.PathOf("squares.safetensors"),
+                        "--rooting-steps", "2", "--merge-steps", "2", "--segment-steps", "2", "--samples", "16",
+                        "--eval-samples", "8", "--batch", "8", "--out", cli.PathOf("out"));
+        Assert.True(r.ExitCode == 0, r.ToString());
     }
 }

@@ -38,24 +38,27 @@ public static class CommonOptions
     /// </summary>
     public static Option<FileInfo?> ExistingFile(this Option<FileInfo?> option)
     {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<FileInfo?>() is { } f && Problem(f) is { } p) r.AddError($"{option.Name}: {p}"); });
+        option.Validators.Add(r => Check(r, option.Name, r.GetValueOrDefault<FileInfo?>()));
         return option;
     }
 
     public static Option<FileInfo[]> ExistingFiles(this Option<FileInfo[]> option)
     {
-        option.Validators.Add(r =>
-        {
-            foreach (var f in r.GetValueOrDefault<FileInfo[]?>() ?? [])
-                if (Problem(f) is { } p) { r.AddError($"{option.Name}: {p}"); return; }
-        });
+        option.Validators.Add(r => Check(r, option.Name, r.GetValueOrDefault<FileInfo[]?>() ?? []));
         return option;
     }
 
     public static Argument<FileInfo> ExistingFile(this Argument<FileInfo> argument)
     {
-        argument.Validators.Add(r => { if (r.GetValueOrDefault<FileInfo?>() is { } f && Problem(f) is { } p) r.AddError($"{argument.Name}: {p}"); });
+        argument.Validators.Add(r => Check(r, argument.Name, r.GetValueOrDefault<FileInfo?>()));
         return argument;
+    }
+
+    /// <summary>Reports the first of <paramref name="files"/> that cannot be read as a file, naming the option.</summary>
+    static void Check(System.CommandLine.Parsing.SymbolResult r, string name, params FileInfo?[] files)
+    {
+        if (files.Select(f => f is null ? null : Problem(f)).FirstOrDefault(p => p is not null) is { } problem)
+            r.AddError($"{name}: {problem}");
     }
 
     /// <summary>Why a path given as a checkpoint or other input file cannot be read as one; null when it can.</summary>

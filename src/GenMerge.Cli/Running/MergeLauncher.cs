@@ -58,10 +58,10 @@ public sealed class MergeLauncher
                 uploads.Add(local);
                 // A full load (every tensor finite and in range, names and shapes right) before the run exists: a bad
                 // source gets a one-line error and exit 2 here, not a failed run left behind in the store.
-                using (Checkpoint.Load(local)) { }
-                var info = Checkpoint.ReadInfo(local);
-                var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(info.Provenance.Data) ?? Path.GetFileNameWithoutExtension(file);
-                models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(info.Provenance.Data) });
+                string? data;
+                using (var loaded = Checkpoint.Load(local)) data = loaded.Provenance.Data;
+                var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(data) ?? Path.GetFileNameWithoutExtension(file);
+                models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(data) });
             }
             var request = new MergeRequest { Models = models, Settings = settings }.Validate();
             for (int i = 0; i < modelFiles.Count; i++) await run.UploadFileAsync(models[i].Uri!, uploads[i]);

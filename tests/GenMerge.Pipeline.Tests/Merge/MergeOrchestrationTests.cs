@@ -204,14 +204,19 @@ public class MergeOrchestrationTests
     public async Task Multi_class_and_mixed_sources_fail_in_validation_by_name(int firstCDim, int secondCDim, string expected)
     {
         using var t = new TinyMerge(cDim: firstCDim == 2 ? 1 : firstCDim);
-        using (var other = GanModel.Create(t.Config with { CDim = secondCDim }, 5))
+        await FailsInValidation(t, t.Config with { CDim = secondCDim }, expected);
+    }
+
+    /// <summary>The squares source replaced by a model of <paramref name="other"/>: the run fails naming it, before any shard.</summary>
+    static async Task FailsInValidation(TinyMerge t, ModelConfig other, string expected)
+    {
+        using (var model = GanModel.Create(other, 5))
         {
             var path = Path.Combine(t.Root, "other.safetensors");
-            GenMerge.Core.Checkpoints.Checkpoint.Save(other, path);
+            GenMerge.Core.Checkpoints.Checkpoint.Save(model, path);
             await t.Store.UploadFileAsync("models/squares.safetensors", path);
         }
-        var runner = new LocalMergeRunner(t.Store, durableConnection: null);
-        var status = await runner.RunAsync("bad", t.Request());
+        var status = await new LocalMergeRunner(t.Store, durableConnection: null).RunAsync("bad", t.Request());
         Assert.Equal("Failed", status.State);
         Assert.Contains(expected, status.Failure);
         Assert.Empty(await t.Store.ListAsync("runs/bad/shards/"));
@@ -221,17 +226,7 @@ public class MergeOrchestrationTests
     public async Task Incompatible_models_fail_in_validation_before_any_shard_is_sampled()
     {
         using var t = new TinyMerge();
-        using (var other = GanModel.Create(t.Config with { ZDim = 8 }, 5))
-        {
-            var path = Path.Combine(t.Root, "odd.safetensors");
-            GenMerge.Core.Checkpoints.Checkpoint.Save(other, path);
-            await t.Store.UploadFileAsync("models/squares.safetensors", path);
-        }
-        var runner = new LocalMergeRunner(t.Store, durableConnection: null);
-        var status = await runner.RunAsync("bad", t.Request());
-        Assert.Equal("Failed", status.State);
-        Assert.Contains("z_dim: 16 vs 8", status.Failure);
-        Assert.Empty(await t.Store.ListAsync("runs/bad/shards/"));
+        await FailsInValidation(t, t.Config with { ZDim = 8 }, "z_dim: 16 vs 8");
     }
 
     [Fact]
