@@ -50,6 +50,10 @@ public class OtlpExportTests
     static CliRunner WithSources()
     {
         var cli = new CliRunner();
+        // Under CI's load a periodic span export can time out and lose its batch (seen once: no genmerge.eval):
+        // export spans once, at shutdown, with a generous timeout. These are the standard OTEL_* variables.
+        cli.Env["OTEL_BSP_SCHEDULE_DELAY"] = "600000";
+        cli.Env["OTEL_EXPORTER_OTLP_TIMEOUT"] = "120000";
         foreach (var d in new[] { "rings", "squares" })
             Assert.Equal(0, cli.Run("train", "--domain", d, "--resolution", "16", "--steps", "2", "--batch", "8",
                                     "--snapshot-every", "0", "--out", cli.PathOf($"{d}.safetensors")).ExitCode);
