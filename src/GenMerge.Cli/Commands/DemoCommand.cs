@@ -1,6 +1,7 @@
 using GenMerge.Core;
 using System.CommandLine;
 using GenMerge.Cli.Console;
+using GenMerge.Cli.Demo;
 using GenMerge.Cli.Running;
 using GenMerge.Core.Checkpoints;
 using GenMerge.Core.Data;
@@ -12,59 +13,80 @@ using GenMerge.Pipeline.Requests;
 
 namespace GenMerge.Cli.Commands;
 
-/// <summary>Budgets of `genmerge demo`, sized for the 2-core CPU machine (see README for timings).</summary>
-public sealed record DemoProfile(string Family, int Resolution, int SourceSteps, MergeSettings Merge, string[] Domains)
-{
-    public static DemoProfile Full => new(ModelConfig.Compact, 32, 1500, new MergeSettings
-    {
-        RootingSteps = 200, MergeSteps = 400, SegmentSteps = 100, SamplesPerModel = 2048, ShardSize = 1024, EvalSamples = 200,
-    }, new[] { "rings", "squares" });
-
-    public static DemoProfile Quick => new(ModelConfig.Compact, 16, 300, new MergeSettings
-    {
-        RootingSteps = 60, MergeSteps = 100, SegmentSteps = 40, BatchSize = 32, SamplesPerModel = 512, ShardSize = 256, EvalSamples = 100,
-    }, new[] { "rings", "squares" });
-}
-
 /// <summary>
-/// `genmerge demo`: trains two source models on built-in domains (cached for the next run), merges
-/// them with GAN Cocktail through the in-process Durable host, evaluates, and says where to look.
+/// `genmerge demo`: merges shipped pretrained emoji models (or, with --train-sources, first trains two sources on
+/// built-in procedural domains) with GAN Cocktail through the in-process Durable host, evaluates, and says where to look.
 /// </summary>
 public static class DemoCommand
 {
     public static Command Create()
     {
         var outDir = new Option<string>("--out") { Description = "Folder for the demo's results", DefaultValueFactory = _ => "genmerge-demo" };
-        var quick = new Option<bool>("--quick") { Description = "A smaller, faster demo (16x16, few steps)" };
+        var quick = new Option<bool>("--quick") { Description = "A token budget: the whole path in about a minute (rough results)" };
+        var trainSources = new Option<bool>("--train-sources")
+        {
+            Description = "Train two source models on built-in procedural domains first (rings, squares; minutes), instead of merging shipped models",
+        };
+        var domains = new Option<string[]>("--domains")
+        {
+            Description = $"Shipped models to merge (default {string.Join(",", DemoProfile.Shipped.Domains)}; shipped: {string.Join(", ", ShippedModels.Domains)})",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = r => r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+        };
         var opts = new MergeOptions();
-        var cmd = new Command("demo", "Train two small source models on built-in domains, merge them, evaluate") { outDir, quick, opts.Storage, opts.Work, opts.Method, opts.Seed };
+        var cmd = new Command("demo", "Merge shipped pretrained emoji GANs (or train two procedural ones first), evaluate, write a report and pictures")
+        {
+            outDir, quick, trainSources, domains,
+        };
+        foreach (var o in opts.All) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => CliErrors.GuardAsync(async () =>
         {
-            var profile = p.GetValue(quick) ? DemoProfile.Quick : DemoProfile.Full;
+            var train = p.GetValue(trainSources);
+            var profile = DemoProfile.For(train, p.GetValue(quick));
+            if (p.GetValue(domains) is { Length: > 0 } picked)
+            {
+                if (train) throw new UserError("--domains picks shipped models; leave it out with --train-sources");
+                if (picked.Length < 2) throw new UserError($"--domains: a merge needs at least two models, got {picked.Length}");
+                profile = profile with { Domains = picked };
+            }
             var work = p.GetValue(opts.Work)!;
             var seed = p.GetValue(opts.Seed);
             var output = p.GetValue(outDir)!;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            // On the torch thread, where the merge's activities will run too: one OpenMP team per process.
-            var sources = profile.Domains.Select(d => TorchThread.Run(() => TrainSource(profile, d, seed, work, output))).ToList();
+            var sources = profile.Train is { } t
+                // On the torch thread, where the merge's activities will run too: one OpenMP team per process.
+                ? profile.Domains.Select(d => TorchThread.Run(() => TrainSource(t, profile.Merge.BatchSize, d, seed, work, output))).ToList()
+                : profile.Domains.Select(Shipped).ToList();
 
             var runId = RunIds.New();
             System.Console.WriteLine($"run id: {runId}");
             var launcher = opts.Launcher(p);
-            var request = await launcher.PrepareAsync(runId, sources, profile.Domains,
-                profile.Merge with { Method = p.GetValue(opts.Method)!, Seed = seed });
+            var request = await launcher.PrepareAsync(runId, sources, profile.Domains, opts.Settings(p, profile.Merge));
             var status = await launcher.RunAsync(runId, request, ct);
             var code = await MergeCommand.Finish(launcher, status, output);
-            System.Console.WriteLine($"demo took {clock.Elapsed:mm\\:ss}. Look at {Path.Combine(output, "report.md")} and the PNGs in {Path.Combine(output, "grids")}.");
+            if (code == 0)
+                System.Console.WriteLine($"demo took {clock.Elapsed:mm\\:ss}. Look at {Path.Combine(output, "report.md")}, " +
+                                         $"{Path.Combine(output, "grids", "side-by-side.png")} (each source above the merged model) and the other PNGs in {Path.Combine(output, "grids")}.");
             return code;
         }));
         return cmd;
     }
 
-    /// <summary>Trains (or reuses from the cache) one unconditional source model on a built-in domain.</summary>
-    static string TrainSource(DemoProfile profile, string domain, long seed, string work, string output)
+    /// <summary>A shipped model, checked; says what its domain is evaluated against (the real emoji images if cached).</summary>
+    static string Shipped(string domain)
     {
-        var cache = Path.Combine(work, "cache", $"{profile.Family}-{domain}-{profile.Resolution}px-{profile.SourceSteps}steps-seed{seed}.safetensors");
+        var path = ShippedModels.Resolve(domain);
+        var root = EmojiDomains.DefaultRoot(MergeLauncher.DefaultWorkDir);
+        System.Console.WriteLine(EmojiDomains.TryFolder(domain, root) is { } folder
+            ? $"source {domain}: {path}, evaluated against the real emoji images in {folder}"
+            : $"source {domain}: {path}; no emoji images in {Path.Combine(root, domain)}, so evaluated against held-out samples of the source instead ({EmojiDomains.SetupHint})");
+        return path;
+    }
+
+    /// <summary>Trains (or reuses from the cache) one unconditional source model on a built-in domain.</summary>
+    static string TrainSource(SourceTraining profile, int batch, string domain, long seed, string work, string output)
+    {
+        var cache = Path.Combine(work, "cache", $"{profile.Family}-{domain}-{profile.Resolution}px-{profile.Steps}steps-seed{seed}.safetensors");
         if (File.Exists(cache))
         {
             try
@@ -81,8 +103,8 @@ public static class DemoCommand
         var res = profile.Resolution;
         var opts = new TrainOptions
         {
-            Steps = profile.SourceSteps, BatchSize = profile.Merge.BatchSize, Seed = seed,
-            R1Gamma = TrainOptions.HeuristicGamma(res, profile.Merge.BatchSize),
+            Steps = profile.Steps, BatchSize = batch, Seed = seed,
+            R1Gamma = TrainOptions.HeuristicGamma(res, batch),
         };
         var source = ProceduralDomain.Create(domain, res, seed);
         using var model = GanModel.Create(ModelConfig.Default(profile.Family, res), seed);

@@ -6,7 +6,11 @@ namespace GenMerge.Cli.Commands;
 /// <summary>Where real images come from: a built-in procedural domain or a folder (exactly one of the two).</summary>
 public sealed class ImageSourceOptions
 {
-    public readonly Option<string?> Domain = new("--domain") { Description = $"Built-in procedural domain ({string.Join(", ", ProceduralDomain.Names)})" };
+    public readonly Option<string?> Domain = new("--domain")
+    {
+        Description = $"Built-in procedural domain ({string.Join(", ", ProceduralDomain.Names)}) or a real emoji domain " +
+                      $"emoji:NAME ({string.Join(", ", EmojiDomains.Names)}; {EmojiDomains.SetupHint})",
+    };
     public readonly Option<DirectoryInfo?> Images = new("--images") { Description = "Folder of PNG/JPEG training images" };
 
     public IEnumerable<Option> All => new Option[] { Domain, Images };
@@ -22,8 +26,16 @@ public sealed class ImageSourceOptions
         });
     }
 
-    public IImageSource Create(ParseResult p, int resolution, long seed) => p.GetValue(Domain) is { } d
-        ? ProceduralDomain.Create(d, resolution, seed)
-        : new ImageFolderSource(p.GetValue(Images)!.FullName, resolution, seed,
-            onSkipped: w => System.Console.Error.WriteLine($"warning: skipped {w.File}: {w.Reason}"));
+    public IImageSource Create(ParseResult p, int resolution, long seed)
+    {
+        if (p.GetValue(Domain) is { } d)
+        {
+            if (EmojiDomains.NameOf(d) is not { } emoji) return ProceduralDomain.Create(d, resolution, seed);
+            var folder = EmojiDomains.Folder(emoji, EmojiDomains.DefaultRoot(Running.MergeLauncher.DefaultWorkDir));
+            return new ImageFolderSource(folder, resolution, seed, onSkipped: Warn, name: d);
+        }
+        return new ImageFolderSource(p.GetValue(Images)!.FullName, resolution, seed, onSkipped: Warn);
+    }
+
+    static void Warn(SkippedImage w) => System.Console.Error.WriteLine($"warning: skipped {w.File}: {w.Reason}");
 }

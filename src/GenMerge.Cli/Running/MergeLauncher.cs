@@ -60,7 +60,7 @@ public sealed class MergeLauncher
                 // source gets a one-line error and exit 2 here, not a failed run left behind in the store.
                 string? data;
                 using (var loaded = Checkpoint.Load(local)) data = loaded.Provenance.Data;
-                var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(data) ?? Path.GetFileNameWithoutExtension(file);
+                var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(data) ?? EmojiDomains.NameOf(data) ?? Path.GetFileNameWithoutExtension(file);
                 models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(data) });
             }
             var request = new MergeRequest { Models = models, Settings = settings }.Validate();
@@ -122,13 +122,15 @@ public sealed class MergeLauncher
     }
 
     /// <summary>
-    /// The evaluation reference of a source: its built-in domain (the procedural generator, used
-    /// for evaluation only) or the image folder it was trained on, when still there; else null
-    /// (held-out samples of the source).
+    /// What a source is evaluated against: its built-in domain (the procedural generator, used for evaluation only),
+    /// the image folder it was trained on when still there, or its emoji domain's folder when the emoji cache holds
+    /// it; else null (held-out samples of the source itself).
     /// </summary>
-    static string? ReferenceFor(string? data)
+    public static string? ReferenceFor(string? data)
     {
         if (ProceduralDomain.DomainOf(data) is not null) return data;
+        if (EmojiDomains.NameOf(data) is { } emoji && EmojiDomains.Names.Contains(emoji))
+            return EmojiDomains.TryFolder(emoji, EmojiDomains.DefaultRoot(DefaultWorkDir));
         return data is not null && Directory.Exists(data) ? data : null;
     }
 

@@ -21,12 +21,15 @@ public sealed class ImageFolderSource : IImageSource
 
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">The folder holds no readable image.</exception>
-    public ImageFolderSource(string folder, int resolution, long seed, bool recursive = true, Action<SkippedImage>? onSkipped = null)
+    /// <param name="name">What provenance records as the data (e.g. `emoji:flags`); default the folder's full path.</param>
+    public ImageFolderSource(string folder, int resolution, long seed, bool recursive = true, Action<SkippedImage>? onSkipped = null,
+                             string? name = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         if (resolution < 1) throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "resolution must be positive");
         Folder = Path.GetFullPath(folder);
         if (!Directory.Exists(Folder)) throw new DirectoryNotFoundException($"image folder '{Folder}' does not exist");
+        Name = name ?? Folder;
         Resolution = resolution;
         Seed = seed;
 
@@ -70,7 +73,7 @@ public sealed class ImageFolderSource : IImageSource
         _sampler = new EpochSampler(files.Count, seed);
     }
 
-    public string Name => Folder;
+    public string Name { get; }
     public string Folder { get; }
     public int Resolution { get; }
     public long Seed { get; }

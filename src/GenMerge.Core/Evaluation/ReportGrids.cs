@@ -35,6 +35,18 @@ public static class ReportGrids
         }
     }
 
+    /// <summary>
+    /// Per domain, a row of the source's samples above a row of the merged model's samples of that class at the same
+    /// z (same seed: Sampling draws z before the class): what the merge kept of each source, image for image.
+    /// Null when the sources are not one class each (the rows would not pair up).
+    /// </summary>
+    public static ReportGrid? SideBySide(IReadOnlyList<GanModel> sources, GanModel merged, long seed)
+    {
+        if (merged.Config.CDim != sources.Count || sources.Any(s => s.Config.CDim > 1)) return null;
+        return new ReportGrid("grids/side-by-side.png", "source (upper row) and merged (lower row) samples per domain, same z",
+            SampleGrids.Columns, () => SampleGrids.Paired(sources, merged, seed));
+    }
+
     /// <summary>Samples of each source model, one row per model.</summary>
     public static ReportGrid OfSources(IReadOnlyList<GanModel> sources, long seed) =>
         new("grids/sources.png", "source samples (one row per model)", SampleGrids.Columns, () => SampleGrids.PerModel(sources, seed));

@@ -19,6 +19,14 @@ public static class SampleGrids
     public static Tensor PerModel(IEnumerable<GanModel> models, long seed) =>
         Rows(models.Select(m => Sampling.Sample(m.GEma, Columns, seed)));
 
+    /// <summary>For each source k: eight of its samples, then eight of the merged model's class k at the same seed.</summary>
+    public static Tensor Paired(IReadOnlyList<GanModel> sources, GanModel merged, long seed) =>
+        Rows(sources.SelectMany((s, k) => new[]
+        {
+            Sampling.Sample(s.GEma, Columns, seed, s.Config.CDim == 1 ? 0 : null),
+            Sampling.Sample(merged.GEma, Columns, seed, k),
+        }));
+
     static Tensor Rows(IEnumerable<Tensor> rows)
     {
         var list = rows.ToList();

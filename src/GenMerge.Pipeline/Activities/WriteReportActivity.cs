@@ -46,14 +46,15 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         var images = new Dictionary<string, string>();
         var names = task.Sources.Select(s => s.Name).ToList();
         Dictionary<string, WeightDistanceReport>? distances = null;
-        using (var merged = await ModelArtifacts.LoadAsync(store, task.MergedArtifact))
-            foreach (var grid in ReportGrids.OfMerged(merged, names, req.Settings.Seed))
-                await UploadGridAsync(run, grid, images);
+        using var merged = await ModelArtifacts.LoadAsync(store, task.MergedArtifact);
+        foreach (var grid in ReportGrids.OfMerged(merged, names, req.Settings.Seed))
+            await UploadGridAsync(run, grid, images);
         var sourceModels = new List<GanModel>();
         try
         {
             foreach (var s in task.Sources) sourceModels.Add(await ModelArtifacts.LoadAsync(store, s.Artifact));
             await UploadGridAsync(run, ReportGrids.OfSources(sourceModels, req.Settings.Seed), images);
+            if (ReportGrids.SideBySide(sourceModels, merged, req.Settings.Seed) is { } paired) await UploadGridAsync(run, paired, images);
             if (MergeMethod.UsesRooting(req.Settings.Method) && req.Settings.RootingSteps > 0)
             {
                 distances = new Dictionary<string, WeightDistanceReport>();
