@@ -2,12 +2,12 @@
 # Lays out real image domains from the emoji npm packages: one folder of 64 px PNGs per emoji category,
 # Twemoji (emoji-datasource-twitter; graphics CC-BY 4.0, Twitter, Inc. and contributors) and Noto Emoji
 # (emoji-datasource-google; Apache-2.0) together, skin-tone variants left out (they are separate entries
-# of each base emoji, not emojis of their own). `genmerge train --images DEST/animals` trains on one.
-#   usage: scripts/emoji-domains.sh [DEST]    (default: $GENMERGE_HOME/emoji or ~/.genmerge/emoji)
+# of each base emoji, not emojis of their own). `genmerge train --domain emoji:animals` trains on one.
+#   usage: scripts/emoji-domains.sh [DEST]    (default: $GENMERGE_EMOJI, else $GENMERGE_HOME/emoji or ~/.genmerge/emoji)
 # Idempotent: the packages are installed once into DEST/.npm, the folders rebuilt from them each run.
 set -euo pipefail
 version=16.0.0
-dest=${1:-${GENMERGE_HOME:-$HOME/.genmerge}/emoji}
+dest=${1:-${GENMERGE_EMOJI:-${GENMERGE_HOME:-$HOME/.genmerge}/emoji}}
 command -v npm >/dev/null || { echo "emoji-domains: npm not found (needs Node.js and npm)" >&2; exit 2; }
 mkdir -p "$dest/.npm"
 pkgs="$dest/.npm/node_modules"

@@ -34,4 +34,16 @@ public class EmojiDomainTests
         if (expected == "no images in") Assert.Contains("scripts/emoji-domains.sh", line);
         Assert.False(File.Exists(cli.PathOf("x.safetensors")));
     }
+
+    [Fact]
+    public void An_image_folder_without_images_is_one_line_naming_it()
+    {
+        using var cli = new CliRunner();
+        Directory.CreateDirectory(cli.PathOf("empty"));
+        File.WriteAllText(cli.PathOf("empty/notes.txt"), "no pictures here");
+        var r = cli.Run("train", "--images", cli.PathOf("empty"), "--resolution", "16", "--steps", "2", "--out", cli.PathOf("x.safetensors"));
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"image folder '{cli.PathOf("empty")}' holds no image files", line);
+    }
 }
