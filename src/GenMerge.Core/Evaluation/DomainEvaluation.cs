@@ -31,7 +31,7 @@ public static class DomainEvaluation
         }
         else
         {
-            refName = sourceClass is { } k && source.Config.CDim > 1 ? $"held-out samples of source {classId} (its class {k})" : $"held-out samples of source {classId}";
+            refName = sourceClass is { } k && source.Config.CDim > 1 ? $"held-out samples of source class {k}" : $"held-out samples of source {classId}";
             refFeats = ev.Features(Samplers.Of(source.GEma, Samplers.HeldOutSeed(seed, classId), sourceClass), n);
         }
         return new DomainFeatures(mergedFeats, sourceFeats, refFeats, refName);
