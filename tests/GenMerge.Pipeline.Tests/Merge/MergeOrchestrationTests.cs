@@ -253,6 +253,28 @@ public class MergeOrchestrationTests
     }
 
     [Fact]
+    public async Task A_multi_class_source_after_an_unconditional_root_is_rooted_on_all_its_classes()
+    {
+        using var t = new TinyMerge(models: 0);
+        var req = await IncrementalAsync(t);
+        req = req with { Models = [req.Models![1], req.Models[0]] };
+        var status = await new LocalMergeRunner(t.Store, durableConnection: null).RunAsync("swap", req);
+        Assert.True(status.State == "Completed", status.Describe());
+        var run = new RunArtifacts(t.Store, "swap");
+        var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
+        Assert.Equal(["stripes", "rings", "squares"], report.Domains.Select(d => d.Name));
+        Assert.Equal("stripes", report.Root);
+        Assert.True(await t.Store.ExistsAsync(run.At("conditional/stripes.safetensors")));
+        // The two-class source's chain trained one conditioned copy of the root on both its classes, at merged indices 1 and 2.
+        var bytes = new MemoryStream();
+        await using (var s = await t.Store.OpenReadAsync(run.At("rooted/merged/seg-002.safetensors"))) await s.CopyToAsync(bytes);
+        bytes.Position = 0;
+        using var rooted = GenMerge.Core.Checkpoints.Checkpoint.Load(bytes, GenMerge.Core.Device.Default, source: "rooted");
+        Assert.Equal(3, rooted.Config.CDim);
+        Assert.Equal($"{run.Shard("rings", 0)},{run.Shard("squares", 0)}", rooted.Provenance.Data);
+    }
+
+    [Fact]
     public async Task Duplicate_class_names_and_a_reference_on_a_multi_class_source_fail_in_validation()
     {
         using var t = new TinyMerge(models: 0);
