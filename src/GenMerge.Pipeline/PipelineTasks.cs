@@ -16,7 +16,7 @@ public static class PipelineTasks
     {
         typeof(ValidateSourcesActivity), typeof(GenerateShardActivity), typeof(TrainSegmentActivity),
         typeof(InitMergedActivity), typeof(PublishMergedActivity), typeof(EvaluateDomainActivity), typeof(WriteReportActivity),
-        typeof(SelectionReferenceActivity), typeof(ScoreSnapshotActivity),
+        typeof(SelectionReferenceActivity), typeof(ScoreSnapshotActivity), typeof(ConditionRootActivity),
     };
 
     public static DurableTaskRegistry AddGenMergeTasks(this DurableTaskRegistry registry)

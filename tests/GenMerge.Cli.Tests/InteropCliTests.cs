@@ -10,7 +10,7 @@ public sealed class InteropCliTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    private static string Fixture(params string[] parts)
+    internal static string Fixture(params string[] parts)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -13,9 +13,9 @@ public static class MergeCommand
 {
     public static Command Create()
     {
-        var models = new Option<FileInfo[]>("--model") { Description = "Source checkpoint (repeat: one per domain, 2 or more)", Required = true, AllowMultipleArgumentsPerToken = false }
+        var models = new Option<FileInfo[]>("--model") { Description = "Source checkpoint (repeat, 2 or more; a K-class model, e.g. an earlier merge, brings its K classes)", Required = true, AllowMultipleArgumentsPerToken = false }
             .ExistingFiles();
-        var names = new Option<string[]>("--name") { Description = "Class name per --model (default: its training domain or file name)" };
+        var names = new Option<string[]>("--name") { Description = "Name per --model: its class name (a K-class model keeps its stored class names; default: its training domain or file name)" };
         var outDir = CommonOptions.Out("Folder for merged.safetensors, report.json, report.md and grids");
         var opts = new MergeOptions();
         var cmd = new Command("merge", "Merge source models into one class-conditional model and evaluate it") { models, names, outDir };

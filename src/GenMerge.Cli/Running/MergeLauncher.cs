@@ -48,6 +48,7 @@ public sealed class MergeLauncher
         var run = new RunArtifacts(Store, runId);
         var models = new List<ModelRef>();
         var uploads = new List<string>();
+        var classes = new List<(int CDim, IReadOnlyList<string> Names)>();
         try
         {
             for (int i = 0; i < modelFiles.Count; i++)
@@ -59,11 +60,14 @@ public sealed class MergeLauncher
                 // A full load (every tensor finite and in range, names and shapes right) before the run exists: a bad
                 // source gets a one-line error and exit 2 here, not a failed run left behind in the store.
                 string? data;
-                using (var loaded = Checkpoint.Load(local)) data = loaded.Provenance.Data;
+                using (var loaded = Checkpoint.Load(local)) { data = loaded.Provenance.Data; classes.Add((loaded.Config.CDim, loaded.ClassNames)); }
                 var name = names is { Count: > 0 } ? names[i] : ProceduralDomain.DomainOf(data) ?? EmojiDomains.NameOf(data) ?? Path.GetFileNameWithoutExtension(file);
                 models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(data) });
             }
             var request = new MergeRequest { Models = models, Settings = settings }.Validate();
+            // The merged classes' names (a multi-class source brings its own) must be unique: a user error, before the run exists.
+            GenMerge.Core.Merging.MergeClasses.Of(models.Select(m => m.Name!).ToList(), classes.Select(c => c.CDim).ToList(),
+                                                  classes.Select(c => (IReadOnlyList<string>?)c.Names).ToList());
             for (int i = 0; i < modelFiles.Count; i++) await run.UploadFileAsync(models[i].Uri!, uploads[i]);
             return request;
         }

@@ -16,11 +16,12 @@ public sealed record DomainFeatures(Tensor Merged, Tensor Source, Tensor Referen
 /// </summary>
 public static class DomainEvaluation
 {
+    /// <param name="sourceClass">The source's class that merged class <paramref name="classId"/> stands for (multi-class sources).</param>
     public static DomainFeatures Features(Evaluator ev, GanModel merged, GanModel source, ReferenceSpec? reference,
-                                         int classId, int n, long seed)
+                                         int classId, int n, long seed, int? sourceClass = null)
     {
         var mergedFeats = ev.Features(Samplers.Of(merged.GEma, seed + 11, classId), n);
-        var sourceFeats = ev.Features(Samplers.Of(source.GEma, seed + 13), n);
+        var sourceFeats = ev.Features(Samplers.Of(source.GEma, seed + 13, sourceClass), n);
         Tensor refFeats;
         string refName;
         if (reference is not null)
@@ -30,8 +31,8 @@ public static class DomainEvaluation
         }
         else
         {
-            refName = $"held-out samples of source {classId}";
-            refFeats = ev.Features(Samplers.Of(source.GEma, Samplers.HeldOutSeed(seed, classId)), n);
+            refName = sourceClass is { } k && source.Config.CDim > 1 ? $"held-out samples of source class {k}" : $"held-out samples of source {classId}";
+            refFeats = ev.Features(Samplers.Of(source.GEma, Samplers.HeldOutSeed(seed, classId), sourceClass), n);
         }
         return new DomainFeatures(mergedFeats, sourceFeats, refFeats, refName);
     }

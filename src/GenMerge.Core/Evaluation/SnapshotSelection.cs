@@ -33,10 +33,10 @@ public static class SnapshotSelection
     /// scored against), and the source's own FID-R18 against them from n other samples: the floor
     /// that makes domains of different difficulty comparable.
     /// </summary>
-    public static (Tensor Reference, double Floor) Reference(Evaluator ev, Generator source, int classId, int n, long seed)
+    public static (Tensor Reference, double Floor) Reference(Evaluator ev, Generator source, int classId, int n, long seed, int? sourceClass = null)
     {
-        var reference = ev.Features(Samplers.Of(source, ReferenceSeed(seed, classId)), n);
-        using var own = ev.Features(Samplers.Of(source, FloorSeed(seed, classId)), n);
+        var reference = ev.Features(Samplers.Of(source, ReferenceSeed(seed, classId), sourceClass), n);
+        using var own = ev.Features(Samplers.Of(source, FloorSeed(seed, classId), sourceClass), n);
         return (reference, FrechetDistance.Compute(own, reference));
     }
 

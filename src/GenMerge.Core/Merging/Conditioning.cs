@@ -27,13 +27,17 @@ public static class Conditioning
     /// embedding columns in G (feeding the existing, trained embedding inputs of the first layer) and zero columns in
     /// D's cmap (legacy projection) or D.mapping.embed (reference layout), so every new class starts as one class-free D.
     /// Seeds torch's global RNG with <paramref name="seed"/> (as <see cref="GanModel.Create"/> does).
+    /// <paramref name="classOffset"/> places a conditional source's classes at columns offset..offset+c_dim-1 (a
+    /// multi-class source that is not the first one of a merge); the other columns are the new classes.
     /// </summary>
-    public static GanModel ToConditional(GanModel source, int cDim, IReadOnlyList<string>? classNames = null, long seed = 0)
+    public static GanModel ToConditional(GanModel source, int cDim, IReadOnlyList<string>? classNames = null, long seed = 0, int classOffset = 0)
     {
         var origin = source.Config;
         if (cDim < 1) throw new ArgumentException($"c_dim: {cDim} must be >= 1 for a conditional model", nameof(cDim));
         if (cDim < origin.CDim)
             throw new ArgumentException($"c_dim: cannot shrink a model from {origin.CDim} to {cDim} classes", nameof(cDim));
+        if (classOffset < 0 || (origin.CDim > 0 && classOffset + origin.CDim > cDim))
+            throw new ArgumentException($"class offset: {classOffset} does not fit {origin.CDim} classes into {cDim}", nameof(classOffset));
         var target = ConditioningLayout.Target(origin, cDim);
         var layout = ConditioningLayout.For(target);
 
@@ -44,10 +48,10 @@ public static class Conditioning
         gEma.load_state_dict(g.state_dict()); // the random embedding must be the same in G and G_ema
         try
         {
-            Transfer(source.G, g, layout, origin, target, "G");
-            Transfer(source.GEma, gEma, layout, origin, target, "G_ema");
-            if (layout.DReference) TransferReferenceD(source.D, (StyleGan2Discriminator)d, layout, origin, target);
-            else Transfer(source.D, d, layout, origin, target, "D");
+            Transfer(source.G, g, layout, origin, target, "G", classOffset);
+            Transfer(source.GEma, gEma, layout, origin, target, "G_ema", classOffset);
+            if (layout.DReference) TransferReferenceD(source.D, (StyleGan2Discriminator)d, layout, origin, target, classOffset);
+            else Transfer(source.D, d, layout, origin, target, "D", classOffset);
         }
         catch
         {
@@ -107,7 +111,7 @@ public static class Conditioning
     /// logit = sum_k a_k out(h) u_k / sqrt(K) = out(h), the source's logit. Classes separate as soon as the embedding's
     /// weight (lr_multiplier 1) moves; b4.out starts rank 1 and fine-tuning spreads it.
     /// </summary>
-    private static void TransferReferenceD(nn.Module src, StyleGan2Discriminator dst, ConditioningLayout layout, ModelConfig origin, ModelConfig target)
+    private static void TransferReferenceD(nn.Module src, StyleGan2Discriminator dst, ConditioningLayout layout, ModelConfig origin, ModelConfig target, int offset)
     {
         const string what = "D";
         var s = src.state_dict();
@@ -125,7 +129,7 @@ public static class Conditioning
             if (key == ConditioningLayout.DEmbedWeight)
             {
                 t.zero_();
-                t.narrow(1, 0, n).copy_(Source(s, key, what) * layout.Rescale(n, m));
+                if (n > 0) t.narrow(1, offset, n).copy_(Source(s, key, what) * layout.Rescale(n, m));
                 continue;
             }
             var st = Source(s, key, what);
@@ -158,7 +162,7 @@ public static class Conditioning
     }
 
     /// <summary>Copies src's state into dst (which has c_dim = target.CDim), handling the class-dependent tensors.</summary>
-    private static void Transfer(nn.Module src, nn.Module dst, ConditioningLayout layout, ModelConfig origin, ModelConfig target, string what)
+    private static void Transfer(nn.Module src, nn.Module dst, ConditioningLayout layout, ModelConfig origin, ModelConfig target, string what, int offset)
     {
         var s = src.state_dict();
         var dd = dst.state_dict();
@@ -173,7 +177,7 @@ public static class Conditioning
             if (key == layout.EmbedWeight)
             {
                 // Old classes' columns copied (rescaled for the larger c_dim), new ones keep their random init.
-                if (n > 0) t.narrow(1, 0, n).copy_(Source(s, key, what) * layout.Rescale(n, m));
+                if (n > 0) t.narrow(1, offset, n).copy_(Source(s, key, what) * layout.Rescale(n, m));
             }
             else if (key == layout.EmbedBias)
             {
@@ -190,7 +194,7 @@ public static class Conditioning
             {
                 // Zero projection for new classes: D's logit stays the source's.
                 t.zero_();
-                if (n > 0) t.narrow(1, 0, n).copy_(Source(s, key, what) * layout.Rescale(n, m));
+                if (n > 0) t.narrow(1, offset, n).copy_(Source(s, key, what) * layout.Rescale(n, m));
             }
             else
             {

@@ -6,24 +6,31 @@ namespace GenMerge.Core.Merging;
 public static class SourceCheck
 {
     /// <summary>
-    /// Sources are one domain each: unconditional (c_dim 0) or one-class conditional (c_dim 1, how GAN Cocktail's code
-    /// trains them), all of one kind. Several classes in one source is issue 22's incremental merge, not done yet.
+    /// Sources of any c_dim merge. One-domain sources of one c_dim (0 or 1) must have identical configs; otherwise
+    /// (multi-class or mixed c_dim: the class-extended path) every source's config, made conditional with the total
+    /// class count (<see cref="ConditioningLayout.Target"/>), must equal the first one's.
     /// </summary>
     public static void Compatible(IReadOnlyList<ModelConfig> configs, IReadOnlyList<string> names)
     {
         if (configs.Count != names.Count) throw new ArgumentException("models: names and configs differ in count");
-        for (int i = 0; i < configs.Count; i++)
-            if (configs[i].CDim > 1)
-                throw new ArgumentException($"models[{i}] ({names[i]}): has {configs[i].CDim} classes (c_dim {configs[i].CDim}); " +
-                                            "sources must be one domain each (c_dim 0 or 1): merging multi-class sources (incremental merge) is not supported yet");
-        if (configs.Select(c => c.CDim).Distinct().Count() > 1)
-            throw new ArgumentException("models: unconditional and one-class sources do not merge together (" +
-                string.Join(", ", configs.Select((c, i) => $"{names[i]} c_dim {c.CDim}")) + "); give sources of one c_dim");
+        var cDims = configs.Select(c => c.CDim).ToList();
+        bool extended = MergeClasses.Extended(cDims);
+        int total = cDims.Sum(c => Math.Max(1, c));
+        ModelConfig Normal(ModelConfig c) => extended ? ConditioningLayout.Target(c, total) : c;
         for (int i = 1; i < configs.Count; i++)
         {
-            var diff = StateDictCompat.ConfigDifferences(configs[0], configs[i]);
+            var diff = StateDictCompat.ConfigDifferences(Normal(configs[0]), Normal(configs[i]));
             if (diff.Count > 0)
-                throw new ArgumentException($"models[{i}] ({names[i]}): incompatible with models[0] ({names[0]}): {string.Join(", ", diff)}");
+                throw new ArgumentException($"models[{i}] ({names[i]}): incompatible with models[0] ({names[0]})" +
+                    (extended ? $" once both are made conditional with {total} classes" : "") + $": {string.Join(", ", diff)}");
         }
+    }
+
+    /// <summary><see cref="Compatible"/>, then the merged model's classes (<see cref="MergeClasses.Of"/>; duplicate names refused).</summary>
+    public static IReadOnlyList<MergeClass> Classes(IReadOnlyList<ModelConfig> configs, IReadOnlyList<string> names,
+                                                    IReadOnlyList<IReadOnlyList<string>?> classNames)
+    {
+        Compatible(configs, names);
+        return MergeClasses.Of(names, configs.Select(c => c.CDim).ToList(), classNames);
     }
 }

@@ -6,7 +6,8 @@ namespace GenMerge.Core.Merging;
 
 /// <summary>
 /// Synthetic training data: samples of one source generator (z ~ N(0, I), psi = 1), labelled with
-/// the source's class in the merge (a one-class source, c_dim 1, is sampled at its own class 0). Images are stored as uint8 (like real data, 4x smaller than float32).
+/// the class's index in the merge (a one-class source, c_dim 1, is sampled at its own class 0; a multi-class source
+/// at the source class the merged class stands for). Images are stored as uint8 (like real data, 4x smaller than float32).
 /// These shards are the only data every later merge step sees.
 /// </summary>
 public static class SyntheticShards
@@ -15,15 +16,19 @@ public static class SyntheticShards
     public static long ShardSeed(long seed, int classId, int shard) => seed * 1_000_003 + classId * 10_007 + shard;
 
     /// <summary>Samples shard k of a source model and writes it (z, images, class) as safetensors.</summary>
-    public static void Write(GanModel source, int classId, int shard, int count, long seed, Stream output, string? sourceHash = null)
+    /// <param name="sourceClass">The source's own class to draw (conditional sources; default 0).</param>
+    public static void Write(GanModel source, int classId, int shard, int count, long seed, Stream output, string? sourceHash = null,
+                             int? sourceClass = null)
     {
+        if (source.Config.CDim > 0 && sourceClass is { } sc && (sc < 0 || sc >= source.Config.CDim))
+            throw new ArgumentException($"source class: {sc} is not a class of a model with c_dim {source.Config.CDim}");
         using var scope = NewDisposeScope();
         var s = ShardSeed(seed, classId, shard);
         using var gen = new TorchSharp.torch.Generator(unchecked((ulong)s), CPU);
         var z = randn(new long[] { count, source.Config.ZDim }, generator: gen);
-        // A one-class source (c_dim 1) draws its domain as class 0; an unconditional one takes no c.
-        using var sourceClass = source.Config.CDim == 0 ? null : zeros(new long[] { count }, dtype: int64);
-        var images = Sampling.Generate(source.GEma, z, sourceClass);
+        // A conditional source draws the class this shard stands for (class 0 of a one-class source); an unconditional one takes no c.
+        using var drawn = source.Config.CDim == 0 ? null : full(new long[] { count }, sourceClass ?? 0, dtype: int64);
+        var images = Sampling.Generate(source.GEma, z, drawn);
         var bytes = images.add(1).mul(127.5).round().clamp(0, 255).to(uint8);
         var labels = full(new long[] { count }, classId, dtype: int64);
         var meta = new Dictionary<string, string>

@@ -52,6 +52,25 @@ public static class WeightDistance
         return new WeightDistanceResult(layers);
     }
 
+    /// <summary>
+    /// Mean per-layer L2 distance over the parameters both modules hold with one shape: models of different c_dim
+    /// (a rooted copy of the conditioned root against an unconditional source) differ only in their class tensors.
+    /// </summary>
+    public static double MeanL2Shared(nn.Module a, nn.Module b)
+    {
+        var sb = StateDicts.Of(b);
+        var names = StateDicts.ParameterNames(a);
+        using var noGrad = torch.no_grad();
+        var l2 = new List<double>();
+        foreach (var (name, ta) in StateDicts.Of(a))
+        {
+            if (!names.Contains(name) || !StateDicts.IsFloating(ta) || !sb.TryGetValue(name, out var tb) || !ta.shape.SequenceEqual(tb.shape)) continue;
+            using var scope = NewDisposeScope();
+            l2.Add((StateDicts.AsDouble(ta, ta.device) - StateDicts.AsDouble(tb, ta.device)).norm().item<double>());
+        }
+        return l2.Count == 0 ? 0 : l2.Average();
+    }
+
     /// <summary>Mean per-layer L2 distance (<see cref="WeightDistanceResult.MeanL2"/>).</summary>
     public static double MeanL2(nn.Module a, nn.Module b) => Compute(a, b).MeanL2;
 

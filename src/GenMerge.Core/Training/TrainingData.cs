@@ -26,11 +26,21 @@ public sealed class UnconditionalData(IImageSource source) : ITrainingData
 public sealed class ClassMixData : ITrainingData
 {
     readonly IReadOnlyList<IImageSource> sources;
+    readonly IReadOnlyList<int>? labels;
+    readonly int classes;
     readonly Random rng;
 
-    public ClassMixData(IReadOnlyList<IImageSource> sources, long seed)
+    /// <param name="labels">The class id of each source (null: 0..n-1); rooting on a multi-class source's classes
+    /// labels them with their merged indices.</param>
+    /// <param name="classes">The model's class count (null: the number of sources); above the largest label when labels are given.</param>
+    public ClassMixData(IReadOnlyList<IImageSource> sources, long seed, IReadOnlyList<int>? labels = null, int? classes = null)
     {
         if (sources.Count == 0) throw new ArgumentException("sources: at least one class source is needed");
+        if (labels is not null && labels.Count != sources.Count) throw new ArgumentException($"labels: {labels.Count} for {sources.Count} sources");
+        this.classes = classes ?? sources.Count;
+        if (labels is not null && labels.Any(l => l < 0 || l >= this.classes))
+            throw new ArgumentException($"labels: every label must be in 0..{this.classes - 1}");
+        this.labels = labels;
         var res = sources[0].Resolution;
         foreach (var s in sources)
             if (s.Resolution != res) throw new ArgumentException($"sources: '{s.Name}' has resolution {s.Resolution}, expected {res}");
@@ -39,7 +49,7 @@ public sealed class ClassMixData : ITrainingData
     }
 
     public string Name => "mix(" + string.Join(",", sources.Select(s => s.Name)) + ")";
-    public int Classes => sources.Count;
+    public int Classes => classes;
 
     public (Tensor Images, Tensor? ClassIds) Next(int batchSize)
     {
@@ -59,6 +69,7 @@ public sealed class ClassMixData : ITrainingData
             rows[i] = perClass[k]![taken[k]++];
         }
         var images = stack(rows);
+        if (this.labels is { } map) for (int i = 0; i < batchSize; i++) labels[i] = map[(int)labels[i]];
         return (images, tensor(labels, dtype: int64));
     }
 }

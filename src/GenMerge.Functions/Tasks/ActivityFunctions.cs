@@ -45,4 +45,8 @@ public sealed class ActivityFunctions
     [Function(nameof(ScoreSnapshotActivity))]
     public Task<SnapshotScore> ScoreSnapshot([ActivityTrigger] ScoreSnapshotTask input, FunctionContext context) =>
         ActivityRunner.RunAsync<ScoreSnapshotActivity, ScoreSnapshotTask, SnapshotScore>(context, input);
+
+    [Function(nameof(ConditionRootActivity))]
+    public Task<string> ConditionRoot([ActivityTrigger] ConditionRootTask input, FunctionContext context) =>
+        ActivityRunner.RunAsync<ConditionRootActivity, ConditionRootTask, string>(context, input);
 }

@@ -22,7 +22,7 @@ public sealed class InitMergedActivity(IArtifactStore store) : TorchActivity<Ini
             if (MergeMethod.UsesRooting(req.Settings.Method))
                 foreach (var r in task.Rooted) rooted.Add(await ModelArtifacts.LoadAsync(store, r));
             using var merged = MergeInit.Build(req.Settings.Method, sources, MergeMethod.UsesRooting(req.Settings.Method) ? rooted : null,
-                req.Settings.Root, req.ClassNames, req.Settings.Seed, task.Sources.Select(s => s.Sha256).ToList());
+                req.Settings.Root, SourceClasses.Of(task.Sources), req.Settings.Seed, task.Sources.Select(s => s.Sha256).ToList());
             await ModelArtifacts.SaveAsync(run, artifact, merged);
             var (g, d) = Conditioning.ParameterCounts(merged);
             return new InitResult(artifact, g, d);

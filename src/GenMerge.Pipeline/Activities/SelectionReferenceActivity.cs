@@ -18,13 +18,15 @@ public sealed class SelectionReferenceActivity(IArtifactStore store) : TorchActi
     protected override async Task<SelectionReference> RunOnTorchThreadAsync(TaskActivityContext context, SelectionReferenceTask task)
     {
         var run = new RunArtifacts(store, task.RunId);
-        var src = task.Sources[task.Class];
+        var cls = SourceClasses.Of(task.Sources)[task.Class];
+        var src = task.Sources[cls.Source];
         using var source = await ModelArtifacts.LoadAsync(store, src.Artifact);
         using var ev = new Evaluator();
-        var (features, floor) = SnapshotSelection.Reference(ev, source.GEma, task.Class, task.Request.Settings.EvalSamples, task.Request.Settings.Seed);
+        var (features, floor) = SnapshotSelection.Reference(ev, source.GEma, task.Class, task.Request.Settings.EvalSamples, task.Request.Settings.Seed,
+                                                            cls.SourceClass);
         using (features)
         {
-            var name = run.At($"select/{src.Name}.safetensors");
+            var name = run.At($"select/{cls.Name}.safetensors");
             await run.WriteAsync(name, (s, _) =>
             {
                 SafeTensors.Write(s, new Dictionary<string, Tensor> { ["reference"] = features },

@@ -111,7 +111,9 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
             perClass.Add(new TensorImageSource(images, seed, shards.Count > 0 ? shards[0] : "shards"));
             images.Dispose();
         }
-        // Rooting an unconditional root trains on unlabelled data; a one-class root (c_dim 1) sees every sample as class 0.
+        // Rooting an unconditional root trains on unlabelled data; a one-class root (c_dim 1) sees every sample as class 0;
+        // a conditioned root (class-extended path) sees each class under its merged index.
+        if (job.Labels is { } labels) return new ClassMixData(perClass, seed, labels, cDim);
         return job.ShardsPerClass.Count == 1 && rooting && cDim == 0
             ? new UnconditionalData(perClass[0])
             : new ClassMixData(perClass, seed);

@@ -34,7 +34,10 @@ public sealed class ValidateSourcesActivity(IArtifactStore store) : TorchActivit
                 bytes.Position = 0;
                 using var model = Checkpoint.Load(bytes, Core.Device.Default, source: m.Uri);
                 var (g, d) = Conditioning.ParameterCounts(model);
-                infos.Add(new SourceInfo(m.Name!, m.Uri!, sha, model.Config, g, d));
+                if (model.Config.CDim > 1 && m.Reference is not null)
+                    throw new RequestException($"models[{i}].reference: {m.Name} has {model.Config.CDim} classes and a reference is one domain; " +
+                                               "leave it out (each class is scored against held-out samples of that class)");
+                infos.Add(new SourceInfo(m.Name!, m.Uri!, sha, model.Config, g, d, model.ClassNames));
             }
             catch (CheckpointException e)
             {
@@ -43,7 +46,8 @@ public sealed class ValidateSourcesActivity(IArtifactStore store) : TorchActivit
         }
         try
         {
-            SourceCheck.Compatible(infos.Select(s => s.Config).ToList(), infos.Select(s => s.Name).ToList());
+            SourceCheck.Classes(infos.Select(s => s.Config).ToList(), infos.Select(s => s.Name).ToList(),
+                                infos.Select(s => s.ClassNames).ToList());
             Core.Training.FreezeDiscriminator.Check(req.Settings.FreezeD, infos[0].Config.Resolution);
         }
         catch (ArgumentException e) { throw new RequestException(e.Message); }

@@ -23,13 +23,15 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
     {
         var run = new RunArtifacts(store, task.RunId);
         var req = task.Request;
+        var classes = SourceClasses.Of(task.Sources);
+        bool extended = SourceClasses.Extended(task.Sources);
         var refs = new List<Tensor>();
         var mergedF = new List<Tensor>();
         var sourceF = new List<Tensor>();
-        foreach (var s in task.Sources)
+        foreach (var c in classes)
         {
-            await using var fs = await store.OpenReadAsync(run.Features(s.Name));
-            var t = SafeTensors.Read(fs, s.Name).Tensors; // owned here: disposed below
+            await using var fs = await store.OpenReadAsync(run.Features(c.Name));
+            var t = SafeTensors.Read(fs, c.Name).Tensors; // owned here: disposed below
             refs.Add(t["reference"]); mergedF.Add(t["merged"]); sourceF.Add(t["source"]);
         }
         var acc = DomainEvaluation.Accuracies(refs, mergedF);
@@ -38,16 +40,17 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
 
         var domains = task.Evaluations.OrderBy(e => e.Class).Select(e => new DomainReport
         {
-            Name = task.Sources[e.Class].Name, Class = e.Class, Reference = e.Reference,
+            Name = classes[e.Class].Name, Class = e.Class, Reference = e.Reference,
             FidR18 = e.FidR18, KidR18 = e.KidR18, Accuracy = acc[e.Class],
             SourceFidR18 = e.SourceFidR18, SourceKidR18 = e.SourceKidR18, SourceAccuracy = srcAcc[e.Class],
         }).ToList();
 
         var images = new Dictionary<string, string>();
         var names = task.Sources.Select(s => s.Name).ToList();
+        var classNames = classes.Select(c => c.Name).ToList();
         Dictionary<string, WeightDistanceReport>? distances = null;
         using var merged = await ModelArtifacts.LoadAsync(store, task.MergedArtifact);
-        foreach (var grid in ReportGrids.OfMerged(merged, names, req.Settings.Seed))
+        foreach (var grid in ReportGrids.OfMerged(merged, classNames, req.Settings.Seed))
             await UploadGridAsync(run, grid, images);
         var sourceModels = new List<GanModel>();
         try
@@ -63,8 +66,10 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
                 {
                     if (i == req.Settings.Root) continue;
                     using var rooted = await ModelArtifacts.LoadAsync(store, task.Rooted[i]);
-                    distances[task.Sources[i].Name] = new WeightDistanceReport(
-                        WeightDistance.MeanL2(sourceModels[i].G, root.G), WeightDistance.MeanL2(rooted.G, root.G));
+                    // Class-extended path: c_dims differ, so the distance is over the tensors that share a shape.
+                    distances[task.Sources[i].Name] = extended
+                        ? new WeightDistanceReport(WeightDistance.MeanL2Shared(sourceModels[i].G, root.G), WeightDistance.MeanL2Shared(rooted.G, root.G))
+                        : new WeightDistanceReport(WeightDistance.MeanL2(sourceModels[i].G, root.G), WeightDistance.MeanL2(rooted.G, root.G));
                 }
             }
         }
@@ -85,7 +90,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
                 SourceGenerator = src0.GeneratorParameters,
             },
             TimingsS = task.TimingsS, WeightDistance = distances, Images = images,
-            Selection = task.Selection is { } sel ? SelectionOf(sel, task.Sources) : null,
+            Selection = task.Selection is { } sel ? SelectionOf(sel, classNames) : null,
         });
         await run.WriteTextAsync(run.ReportJson, report.ToJson());
         await run.WriteTextAsync(run.ReportMarkdown, report.ToMarkdown());
@@ -93,9 +98,9 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         return new MergeRunResult(task.RunId, task.MergedArtifact, run.ReportJson, run.ReportMarkdown);
     }
 
-    static SelectionReport SelectionOf(SelectionResult sel, IReadOnlyList<SourceInfo> sources)
+    static SelectionReport SelectionOf(SelectionResult sel, IReadOnlyList<string> classNames)
     {
-        Dictionary<string, double> PerDomain(IReadOnlyList<double> v) => sources.Select((s, c) => (s.Name, v[c])).ToDictionary(x => x.Name, x => x.Item2);
+        Dictionary<string, double> PerDomain(IReadOnlyList<double> v) => classNames.Select((n, c) => (n, v[c])).ToDictionary(x => x.n, x => x.Item2);
         return new SelectionReport
         {
             PickedStep = sel.Candidates[sel.Picked].Step,

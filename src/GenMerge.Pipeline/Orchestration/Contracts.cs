@@ -1,3 +1,4 @@
+using GenMerge.Core.Merging;
 using GenMerge.Core.Models;
 using GenMerge.Pipeline.Requests;
 
@@ -8,10 +9,16 @@ namespace GenMerge.Pipeline.Orchestration;
 /// <summary>Input of <see cref="MergeOrchestrator"/>: the run id names the run's folder in the store.</summary>
 public sealed record MergeRunInput(string RunId, MergeRequest Request);
 
-/// <summary>One validated source model: where it is, its hash and its architecture.</summary>
-public sealed record SourceInfo(string Name, string Artifact, string Sha256, ModelConfig Config, long GeneratorParameters, long DiscriminatorParameters);
+/// <summary>One validated source model: where it is, its hash, its architecture and its checkpoint's class names.</summary>
+public sealed record SourceInfo(string Name, string Artifact, string Sha256, ModelConfig Config, long GeneratorParameters, long DiscriminatorParameters,
+                                IReadOnlyList<string>? ClassNames = null);
 
-public sealed record ShardTask(string RunId, MergeRequest Request, int Model, string ModelArtifact, int Shard);
+/// <summary>Shard <paramref name="Shard"/> of model <paramref name="Model"/>; <paramref name="Class"/> is the merged class it is
+/// drawn for (null: the model's one class, index = model).</summary>
+public sealed record ShardTask(string RunId, MergeRequest Request, int Model, string ModelArtifact, int Shard, MergeClass? Class = null);
+
+/// <summary>Makes the root conditional with every class of the merge (class-extended path, docs/design.md §1).</summary>
+public sealed record ConditionRootTask(string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources);
 
 /// <summary>What a training job does: move the root's copy to one model's domain, or fine-tune the merged model.</summary>
 public enum TrainJobKind { Rooting, Finetune }
@@ -19,14 +26,21 @@ public enum TrainJobKind { Rooting, Finetune }
 /// <summary>
 /// A training job split into segments: rooting of one model, or the merge fine-tuning. <paramref name="Job"/>
 /// names it in artifact names and progress ("rooted/{model}", "finetune"); <paramref name="Kind"/> says what it is.
+/// <paramref name="Labels"/>: the class id of each entry of <paramref name="ShardsPerClass"/> (null: 0..n-1).
 /// </summary>
 public sealed record TrainJob(
     string RunId, MergeRequest Request, TrainJobKind Kind, string Job, string InitArtifact,
-    IReadOnlyList<IReadOnlyList<string>> ShardsPerClass, int TotalSteps)
+    IReadOnlyList<IReadOnlyList<string>> ShardsPerClass, int TotalSteps, IReadOnlyList<int>? Labels = null)
 {
     /// <summary>Rooting of <paramref name="model"/>: the root's copy trained on that model's shards.</summary>
     public static TrainJob Rooting(string runId, MergeRequest request, string model, string rootArtifact, IReadOnlyList<string> shards, int steps) =>
         new(runId, request, TrainJobKind.Rooting, $"rooted/{model}", rootArtifact, new[] { shards }, steps);
+
+    /// <summary>Rooting of <paramref name="model"/> in the class-extended path: the conditioned root's copy trained on the
+    /// model's classes, each labelled with its merged index.</summary>
+    public static TrainJob RootingOnClasses(string runId, MergeRequest request, string model, string rootArtifact,
+                                            IReadOnlyList<IReadOnlyList<string>> shardsPerClass, IReadOnlyList<int> labels, int steps) =>
+        new(runId, request, TrainJobKind.Rooting, $"rooted/{model}", rootArtifact, shardsPerClass, steps, labels);
 
     public static TrainJob Finetune(string runId, MergeRequest request, string initArtifact, IReadOnlyList<IReadOnlyList<string>> shardsPerClass, int steps) =>
         new(runId, request, TrainJobKind.Finetune, "finetune", initArtifact, shardsPerClass, steps);
@@ -41,6 +55,7 @@ public sealed record InitTask(string RunId, MergeRequest Request, IReadOnlyList<
 
 public sealed record InitResult(string Artifact, long GeneratorParameters, long DiscriminatorParameters);
 
+/// <summary>Evaluation of merged class <paramref name="Class"/> (<see cref="SourceClasses"/> says which source and source class it is).</summary>
 public sealed record EvalTask(string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources, string MergedArtifact, int Class);
 
 public sealed record DomainEvalResult(int Class, double FidR18, double KidR18, double SourceFidR18, double SourceKidR18, string Reference);

@@ -9,7 +9,8 @@ namespace GenMerge.Pipeline.Orchestration;
 /// <summary>
 /// A whole merge (docs/design.md §1): validate sources, fan out synthetic shards, fan out rooting as
 /// parallel chains of training segments, fan in to averaging + conditioning, fine-tune in segments,
-/// fan out evaluation per domain, write the report. Deterministic: all I/O happens in activities,
+/// fan out evaluation per class, write the report. Sources of any c_dim: classes are every source's classes in
+/// order (<see cref="SourceClasses"/>), shards and evaluation go per class. Deterministic: all I/O happens in activities,
 /// time comes from the context.
 /// Training chains run inside this orchestration rather than as sub-orchestrations: the local
 /// persistent backend (TaskHubGrpcServer over DurableTask.AzureStorage 2.11.2) cannot start or
@@ -39,16 +40,19 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         var sources = await context.CallActivityAsync<List<SourceInfo>>(nameof(ValidateSourcesActivity), input, retry);
         Lap("validate");
 
+        var classes = SourceClasses.Of(sources);
+        bool extended = SourceClasses.Extended(sources);
         Status(progress with { Stage = "shards" });
-        log.LogInformation("run {RunId}: sampling {Shards} shard(s) per model from {Models} models", input.RunId, settings.Shards, sources.Count);
+        log.LogInformation("run {RunId}: sampling {Shards} shard(s) per class for {Classes} classes from {Models} models",
+            input.RunId, settings.Shards, classes.Count, sources.Count);
         var shardTasks = new List<Task<string>>();
-        for (int m = 0; m < sources.Count; m++)
+        foreach (var c in classes)
             for (int k = 0; k < settings.Shards; k++)
                 shardTasks.Add(context.CallActivityAsync<string>(nameof(GenerateShardActivity),
-                    new ShardTask(input.RunId, req, m, sources[m].Artifact, k), retry));
+                    new ShardTask(input.RunId, req, c.Source, sources[c.Source].Artifact, k, c), retry));
         var shardNames = await Task.WhenAll(shardTasks);
-        var shardsPerClass = Enumerable.Range(0, sources.Count)
-            .Select(m => (IReadOnlyList<string>)shardNames.Skip(m * settings.Shards).Take(settings.Shards).ToList())
+        var shardsPerClass = classes
+            .Select(c => (IReadOnlyList<string>)shardNames.Skip(c.Index * settings.Shards).Take(settings.Shards).ToList())
             .ToList();
         Lap("shards");
 
@@ -56,12 +60,23 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         if (MergeMethod.UsesRooting(settings.Method) && settings.RootingSteps > 0)
         {
             Status(progress with { Stage = "rooting" });
+            // Class-extended path: the root is made conditional with every class first, and each chain roots a copy
+            // of it on its model's classes, so the rooted models share one shape and average directly.
+            var rootInit = sources[settings.Root].Artifact;
+            if (extended)
+            {
+                rootInit = await context.CallActivityAsync<string>(nameof(ConditionRootActivity), new ConditionRootTask(input.RunId, req, sources), retry);
+                rooted[settings.Root] = rootInit;
+            }
             var rootTasks = new Dictionary<int, Task<IReadOnlyList<SegmentResult>>>();
             for (int m = 0; m < sources.Count; m++)
             {
                 if (m == settings.Root) continue;
-                var job = TrainJob.Rooting(input.RunId, req, sources[m].Name, sources[settings.Root].Artifact,
-                                           shardsPerClass[m], settings.RootingSteps);
+                var mine = MergeClasses.OfSource(classes, m);
+                var job = extended
+                    ? TrainJob.RootingOnClasses(input.RunId, req, sources[m].Name, rootInit,
+                        mine.Select(c => shardsPerClass[c.Index]).ToList(), mine.Select(c => c.Index).ToList(), settings.RootingSteps)
+                    : TrainJob.Rooting(input.RunId, req, sources[m].Name, rootInit, shardsPerClass[m], settings.RootingSteps);
                 rootTasks[m] = chains.RunAsync(job);
             }
             await Task.WhenAll(rootTasks.Values);
@@ -98,7 +113,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         Lap(selection is null ? "finetune" : "select");
 
         Status(progress with { Stage = "eval" });
-        var evals = await Task.WhenAll(Enumerable.Range(0, sources.Count).Select(c =>
+        var evals = await Task.WhenAll(Enumerable.Range(0, classes.Count).Select(c =>
             context.CallActivityAsync<DomainEvalResult>(nameof(EvaluateDomainActivity),
                 new EvalTask(input.RunId, req, sources, merged, c), retry)));
         Lap("eval");
@@ -117,7 +132,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
                                                    IReadOnlyList<SourceInfo> sources, IReadOnlyList<SegmentResult> segments,
                                                    Action<string> onStage)
     {
-        var references = await Task.WhenAll(Enumerable.Range(0, sources.Count).Select(c =>
+        var references = await Task.WhenAll(Enumerable.Range(0, SourceClasses.Of(sources).Count).Select(c =>
             context.CallActivityAsync<SelectionReference>(nameof(SelectionReferenceActivity),
                 new SelectionReferenceTask(input.RunId, input.Request, sources, c), Retries.Activity)));
         var pending = segments.Select(s =>

@@ -30,7 +30,8 @@ internal sealed class StageScope : IDisposable
     public static StageScope? Start(object? input) => input switch
     {
         MergeRunInput t => new("validate", t.RunId, null),
-        ShardTask t => new("shards", t.RunId, t.Model),
+        ShardTask t => new("shards", t.RunId, t.Class?.Index ?? t.Model),
+        ConditionRootTask t => new("rooting", t.RunId, null),
         SegmentTask t => Of(t.Job) is var (stage, domain) ? new(stage, t.Job.RunId, domain) : null,
         InitTask t => new("init", t.RunId, null),
         SelectionReferenceTask t => new("select", t.RunId, t.Class),

@@ -94,17 +94,13 @@ public class OneClassSourceMergeTests
     }
 
     [Fact]
-    public void Source_check_takes_one_class_sources_and_refuses_multi_class_and_mixed_ones()
+    public void Source_check_takes_one_class_sources_and_refuses_a_different_architecture()
     {
         var one = TinyModels.Config(ModelConfig.StyleGan2, 1);
         SourceCheck.Compatible(new[] { one, one }, new[] { "cats", "dogs" });
-
-        var multi = Assert.Throws<ArgumentException>(() => SourceCheck.Compatible(new[] { one, one with { CDim = 2 } }, new[] { "cats", "pets" }));
-        Assert.Contains("models[1] (pets): has 2 classes (c_dim 2)", multi.Message);
-        Assert.Contains("not supported yet", multi.Message);
-
-        var mixed = Assert.Throws<ArgumentException>(() => SourceCheck.Compatible(new[] { one with { CDim = 0 }, one }, new[] { "cats", "dogs" }));
-        Assert.Contains("cats c_dim 0, dogs c_dim 1", mixed.Message);
-        Assert.DoesNotContain("\n", mixed.Message);
+        // Multi-class and mixed sources merge now (MultiClassMergeTests); a different architecture still does not.
+        var e = Assert.Throws<ArgumentException>(() => SourceCheck.Compatible(new[] { one, one with { ZDim = one.ZDim * 2 } }, new[] { "cats", "dogs" }));
+        Assert.Contains("models[1] (dogs): incompatible with models[0] (cats): z_dim", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
     }
 }

@@ -198,13 +198,97 @@ public class MergeOrchestrationTests
         Assert.Equal(report.Parameters.Source + addG + addD, report.Parameters.Merged);
     }
 
-    [Theory]
-    [InlineData(2, 2, "models[1] (squares): has 2 classes (c_dim 2)")]
-    [InlineData(0, 1, "rings c_dim 0, squares c_dim 1")]
-    public async Task Multi_class_and_mixed_sources_fail_in_validation_by_name(int firstCDim, int secondCDim, string expected)
+    /// <summary>A two-class model (rings, squares) as models/merged.safetensors and a one-domain stripes source beside it.</summary>
+    static async Task<MergeRequest> IncrementalAsync(TinyMerge t, int stripesCDim = 0, string[]? classNames = null)
     {
-        using var t = new TinyMerge(cDim: firstCDim == 2 ? 1 : firstCDim);
-        await FailsInValidation(t, t.Config with { CDim = secondCDim }, expected);
+        foreach (var (name, cDim, names, seed) in new[] { ("merged", 2, classNames ?? ["rings", "squares"], 7), ("stripes", stripesCDim, null, 8) })
+        {
+            using var m = GanModel.Create(t.Config with { CDim = cDim }, seed, names);
+            var path = Path.Combine(t.Root, $"{name}.safetensors");
+            GenMerge.Core.Checkpoints.Checkpoint.Save(m, path);
+            await t.Store.UploadFileAsync($"models/{name}.safetensors", path);
+        }
+        return t.Request() with
+        {
+            Models = [new ModelRef { Name = "merged", Uri = "models/merged.safetensors" },
+                      new ModelRef { Name = "stripes", Uri = "models/stripes.safetensors", Reference = "domain:stripes" }],
+        };
+    }
+
+    [Theory]
+    [InlineData(ModelConfig.Compact, 0)]
+    [InlineData(ModelConfig.Compact, 1)]
+    public async Task A_two_class_model_and_one_new_source_merge_into_three_classes_each_evaluated(string family, int stripesCDim)
+    {
+        using var t = new TinyMerge(models: 0, family: family);
+        var req = await IncrementalAsync(t, stripesCDim);
+        var status = await new LocalMergeRunner(t.Store, durableConnection: null).RunAsync("inc", req);
+        Assert.True(status.State == "Completed", status.Describe());
+        var run = new RunArtifacts(t.Store, "inc");
+        var bytes = new MemoryStream();
+        await using (var s = await t.Store.OpenReadAsync(run.Merged)) await s.CopyToAsync(bytes);
+        bytes.Position = 0;
+        using (var merged = GenMerge.Core.Checkpoints.Checkpoint.Load(bytes, GenMerge.Core.Device.Default, source: run.Merged))
+        {
+            Assert.Equal(3, merged.Config.CDim);
+            Assert.Equal(["rings", "squares", "stripes"], merged.ClassNames);
+        }
+        // Shards per class (the two-class source sampled at each of its classes), the root conditioned with all 3 classes
+        // first, the new source rooted from it.
+        foreach (var c in new[] { "rings", "squares", "stripes" }) Assert.True(await t.Store.ExistsAsync(run.Shard(c, 0)), c);
+        Assert.True(await t.Store.ExistsAsync(run.At("conditional/merged.safetensors")));
+        Assert.True(await t.Store.ExistsAsync(run.At("rooted/stripes/seg-002.safetensors")));
+        var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
+        Assert.Equal(["rings", "squares", "stripes"], report.Domains.Select(d => d.Name));
+        Assert.Equal([0, 1, 2], report.Domains.Select(d => d.Class));
+        Assert.Equal(["held-out samples of source class 0", "held-out samples of source class 1", "domain:stripes"],
+                     report.Domains.Select(d => d.Reference));
+        Assert.All(report.Domains, d => Assert.True(double.IsFinite(d.FidR18) && double.IsFinite(d.SourceFidR18), d.Name));
+        Assert.Equal("merged", report.Root);
+        Assert.True(report.WeightDistance!["stripes"].After > 1e-3);
+        // The merged model is the two-class model plus one more class's columns.
+        var (addG, addD) = Conditioning.AddedParameterCounts(t.Config with { CDim = 2 }, 3);
+        Assert.Equal(report.Parameters.Source + addG + addD, report.Parameters.Merged);
+        Assert.Contains("| stripes |", await t.Store.ReadTextAsync(run.ReportMarkdown));
+    }
+
+    [Fact]
+    public async Task A_multi_class_source_after_an_unconditional_root_is_rooted_on_all_its_classes()
+    {
+        using var t = new TinyMerge(models: 0);
+        var req = await IncrementalAsync(t);
+        req = req with { Models = [req.Models![1], req.Models[0]] };
+        var status = await new LocalMergeRunner(t.Store, durableConnection: null).RunAsync("swap", req);
+        Assert.True(status.State == "Completed", status.Describe());
+        var run = new RunArtifacts(t.Store, "swap");
+        var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
+        Assert.Equal(["stripes", "rings", "squares"], report.Domains.Select(d => d.Name));
+        Assert.Equal("stripes", report.Root);
+        Assert.True(await t.Store.ExistsAsync(run.At("conditional/stripes.safetensors")));
+        // The two-class source's chain trained one conditioned copy of the root on both its classes, at merged indices 1 and 2.
+        var bytes = new MemoryStream();
+        await using (var s = await t.Store.OpenReadAsync(run.At("rooted/merged/seg-002.safetensors"))) await s.CopyToAsync(bytes);
+        bytes.Position = 0;
+        using var rooted = GenMerge.Core.Checkpoints.Checkpoint.Load(bytes, GenMerge.Core.Device.Default, source: "rooted");
+        Assert.Equal(3, rooted.Config.CDim);
+        Assert.Equal($"{run.Shard("rings", 0)},{run.Shard("squares", 0)}", rooted.Provenance.Data);
+    }
+
+    [Fact]
+    public async Task Duplicate_class_names_and_a_reference_on_a_multi_class_source_fail_in_validation()
+    {
+        using var t = new TinyMerge(models: 0);
+        var req = await IncrementalAsync(t, classNames: ["rings", "stripes"]);
+        var dup = await new LocalMergeRunner(t.Store, durableConnection: null).RunAsync("dup", req);
+        Assert.Equal("Failed", dup.State);
+        Assert.Contains("the class name 'stripes' is given by merged (class 1) and stripes", dup.Failure);
+
+        var withRef = (await IncrementalAsync(t)) with { };
+        withRef = withRef with { Models = [withRef.Models![0] with { Reference = "domain:rings" }, withRef.Models[1]] };
+        var refused = await new LocalMergeRunner(t.Store, durableConnection: null).RunAsync("ref", withRef);
+        Assert.Equal("Failed", refused.State);
+        Assert.Contains("models[0].reference: merged has 2 classes", refused.Failure);
+        Assert.Empty(await t.Store.ListAsync("runs/ref/shards/"));
     }
 
     /// <summary>The squares source replaced by a model of <paramref name="other"/>: the run fails naming it, before any shard.</summary>
