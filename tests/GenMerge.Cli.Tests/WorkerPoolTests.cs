@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using GenMerge.Core.Evaluation;
 using GenMerge.Pipeline.Storage;
 using GenMerge.Pipeline.Workers;
+using Xunit.Abstractions;
 
 namespace GenMerge.Cli.Tests;
 
@@ -12,7 +13,7 @@ namespace GenMerge.Cli.Tests;
 /// killed (kill -9) while it trains a segment. The others finish the run; the segments finished before the kill are
 /// not trained again, and the killed worker's segment is trained by another one.
 /// </summary>
-public class WorkerPoolTests
+public class WorkerPoolTests(ITestOutputHelper output)
 {
     const string Azurite = "UseDevelopmentStorage=true";
     static readonly Regex StartedSegment = new(@"worker (w\d): started TrainSegmentActivity \S+ rooting (rooted-(\w+)-seg-(\d{3}))");
@@ -116,6 +117,8 @@ public class WorkerPoolTests
             var record = await store.ReadJsonAsync<WorkerRecord>(WorkerRecords.NameOf(run, new TaskLabel(runId, "rooting", key)));
             Assert.NotNull(record.FinishedUtc);
             if (!killedSegmentWasDone) Assert.NotEqual(victim.Id, record.Worker);
+            output.WriteLine($"killed {victim.Id} in {key} (written before the kill: {killedSegmentWasDone}); finished by {record.Worker}; " +
+                             $"workers {string.Join("; ", report.Workers.Select(w => $"{w.Key}: {string.Join(",", w.Value)}"))}; run took {clock.Elapsed.TotalSeconds:F0} s after the kill");
 
             // Ctrl+C / SIGTERM drains and exits 0.
             foreach (var w in workers.Where(w => w != victim))
