@@ -24,7 +24,7 @@ public static class WorkerCommand
         drain.NonNegative();
         var cmd = new Command("worker", "Run merges submitted to the task hub (`merge --submit`), sharing the work with every other worker on it; Ctrl+C drains and exits")
         {
-            storage, opts.TaskHub, maxActivities, device, workerId, drain, opts.Work,
+            storage, opts.TaskHub, maxActivities, device, workerId, drain,
         };
         // Synchronous on purpose: System.CommandLine ends async actions 2 s after Ctrl+C, and a drain may take longer.
         cmd.SetAction(p => CliErrors.Guard(() =>
@@ -37,7 +37,7 @@ public static class WorkerCommand
             Environment.SetEnvironmentVariable("GENMERGE_DEVICE", dev);
             if (Core.Device.Problem(dev) is { } problem) throw new ArgumentException($"--device: {problem}");
             var id = p.GetValue(workerId) is { Length: > 0 } given ? given : WorkerIdentity.DefaultId();
-            var launcher = new MergeLauncher(conn, p.GetValue(opts.Work)!, p.GetValue(opts.TaskHub));
+            var launcher = new MergeLauncher(conn, MergeLauncher.DefaultWorkDir, p.GetValue(opts.TaskHub));
             return new WorkerLauncher(launcher, conn, id, dev, p.GetValue(maxActivities), TimeSpan.FromSeconds(p.GetValue(drain)))
                 .RunAsync().GetAwaiter().GetResult();
         }));
