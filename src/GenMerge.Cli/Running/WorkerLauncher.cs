@@ -17,8 +17,9 @@ public sealed class WorkerLauncher(MergeLauncher launcher, string connection, st
         void OnSignal(PosixSignalContext c)
         {
             // First signal: drain, so keep the process. A second one gets the default (the process ends).
+            if (stop.Task.IsCompleted) return;
+            Say($"draining: no new work; waiting up to {drainTimeout.TotalSeconds:F0} s for the running activity (Ctrl+C again to stop at once)");
             c.Cancel = stop.TrySetResult();
-            if (c.Cancel) Say($"draining: no new work; waiting up to {drainTimeout.TotalSeconds:F0} s for the running activity (Ctrl+C again to stop at once)");
         }
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
