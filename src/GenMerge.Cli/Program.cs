@@ -18,6 +18,7 @@ var root = new RootCommand("genmerge: merge pretrained GANs into one class-condi
     MergeCommand.Create(),
     StatusCommand.Create(),
     ResumeCommand.Create(),
+    WorkerCommand.Create(),
     DemoCommand.Create(),
 };
 var parsed = root.Parse(args);

@@ -10,7 +10,7 @@ namespace GenMerge.SelfHosted;
 /// is invisible only for WorkItemQueueVisibilityTimeout (~30 s here), so a training activity that runs
 /// for minutes would be handed out again and run twice. This class renews each activity work item
 /// until it is completed or abandoned, and makes StopAsync idempotent (the sidecar and the host
-/// both stop the service).
+/// both stop the service). It also drains: after <see cref="StopTakingWork"/> it hands out no new work.
 /// </summary>
 internal sealed class ActivityLockRenewingService : IOrchestrationService
 {
@@ -19,9 +19,13 @@ internal sealed class ActivityLockRenewingService : IOrchestrationService
     readonly ILogger logger;
     readonly ConcurrentDictionary<string, Renewal> renewals = new();
     readonly CancellationTokenSource stopping = new();
+    readonly CancellationTokenSource draining = new();
     int stopped;
 
-    sealed record Renewal(CancellationTokenSource Cancel, Task Loop);
+    /// <summary>How long a refused fetch waits before it returns nothing (the dispatcher polls again at once).</summary>
+    static readonly TimeSpan RefusedFetchDelay = TimeSpan.FromMilliseconds(500);
+
+    sealed record Renewal(TaskActivityWorkItem WorkItem, CancellationTokenSource Cancel, Task Loop);
 
     public ActivityLockRenewingService(IOrchestrationService inner, TimeSpan renewEvery, ILogger logger)
     {
@@ -30,17 +34,35 @@ internal sealed class ActivityLockRenewingService : IOrchestrationService
         this.logger = logger;
     }
 
+    /// <summary>Activities this process holds (locked and not yet completed or abandoned).</summary>
     public int ActiveRenewals => renewals.Count;
+
+    /// <summary>From now on no new orchestration or activity work is taken; what is in flight goes on.</summary>
+    public void StopTakingWork() => draining.Cancel();
 
     public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
+        if (draining.IsCancellationRequested) return await RefuseAsync<TaskActivityWorkItem>(cancellationToken);
         TaskActivityWorkItem workItem = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+        if (workItem is not null && draining.IsCancellationRequested)
+        {
+            // Arrived while the drain began: give it back so another worker takes it now.
+            await inner.AbandonTaskActivityWorkItemAsync(workItem);
+            return null!;
+        }
         if (workItem is not null && !stopping.IsCancellationRequested)
         {
             var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
-            renewals[workItem.Id] = new Renewal(cts, Task.Run(() => RenewLoopAsync(workItem, cts.Token)));
+            renewals[workItem.Id] = new Renewal(workItem, cts, Task.Run(() => RenewLoopAsync(workItem, cts.Token)));
         }
         return workItem!;
+    }
+
+    static async Task<T> RefuseAsync<T>(CancellationToken cancellationToken) where T : class
+    {
+        try { await Task.Delay(RefusedFetchDelay, cancellationToken); }
+        catch (OperationCanceledException) { }
+        return null!;
     }
 
     public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
@@ -90,12 +112,21 @@ internal sealed class ActivityLockRenewingService : IOrchestrationService
         }
     }
 
-    /// <summary>Stops renewals (in-flight activities' messages then reappear after their visibility timeout) and the inner service, once.</summary>
+    /// <summary>
+    /// Stops renewals and abandons the activities still held, so that their messages reappear within seconds
+    /// for another worker (or, if the abandon fails, after their visibility timeout); then stops the inner service, once.
+    /// </summary>
     public async Task StopAsync(bool isForced)
     {
         if (Interlocked.Exchange(ref stopped, 1) == 1) return;
         stopping.Cancel();
-        foreach (Renewal r in renewals.Values) await r.Loop;
+        draining.Cancel();
+        foreach (var (id, r) in renewals)
+        {
+            await r.Loop;
+            try { await inner.AbandonTaskActivityWorkItemAsync(r.WorkItem); }
+            catch (Exception e) { logger.LogWarning(e, "Abandoning activity work item {WorkItemId} failed; it reappears after its visibility timeout", id); }
+        }
         renewals.Clear();
         await inner.StopAsync(isForced);
     }
@@ -117,7 +148,9 @@ internal sealed class ActivityLockRenewingService : IOrchestrationService
     public int MaxConcurrentTaskOrchestrationWorkItems => inner.MaxConcurrentTaskOrchestrationWorkItems;
     public int TaskActivityDispatcherCount => inner.TaskActivityDispatcherCount;
     public int MaxConcurrentTaskActivityWorkItems => inner.MaxConcurrentTaskActivityWorkItems;
-    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) => inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+    // A drain refuses new orchestration episodes; one fetched as the drain began is short and runs to its end.
+    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+        draining.IsCancellationRequested ? RefuseAsync<TaskOrchestrationWorkItem>(cancellationToken) : inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
     public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState)
     {

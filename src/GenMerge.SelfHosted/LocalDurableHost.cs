@@ -25,7 +25,9 @@ namespace GenMerge.SelfHosted;
 /// a gRPC sidecar (the InProcessTestHost package's TaskHubGrpcServer on a Kestrel HTTP/2 port on
 /// 127.0.0.1) over a backend, and the ordinary Microsoft.DurableTask worker and client connected to it.
 /// Backends: in memory, or Azure Storage/Azurite, where orchestrations survive a restart: a new host
-/// on the same task hub resumes them and does not re-run activities that had finished.
+/// on the same task hub resumes them and does not re-run activities that had finished. Several hosts
+/// (processes, machines) on one Azure Storage task hub share its work. A client-only host
+/// (<see cref="LocalDurableHostOptions.ClientOnly"/>) starts and queries orchestrations but runs none.
 /// </summary>
 public sealed class LocalDurableHost : IAsyncDisposable
 {
@@ -56,6 +58,27 @@ public sealed class LocalDurableHost : IAsyncDisposable
     public DurableBackend Backend { get; }
     public string TaskHubName { get; }
 
+    /// <summary>Activities this host holds now (Azure Storage backend; 0 otherwise).</summary>
+    public int ActivitiesInFlight => renewing?.ActiveRenewals ?? 0;
+
+    /// <summary>
+    /// Stops taking new orchestration and activity work and waits, up to <paramref name="timeout"/>, for the
+    /// activities in flight to finish; true when none is left. Dispose afterwards: what is still running is then
+    /// abandoned, and another worker takes it. Only the Azure Storage backend drains; in memory this returns at once.
+    /// </summary>
+    public async Task<bool> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (renewing is null) return true;
+        renewing.StopTakingWork();
+        var deadline = DateTime.UtcNow + timeout;
+        while (renewing.ActiveRenewals > 0)
+        {
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+        return true;
+    }
+
     /// <summary>The sidecar's gRPC address (http://127.0.0.1:port).</summary>
     public Uri SidecarAddress { get; }
 
@@ -76,9 +99,11 @@ public sealed class LocalDurableHost : IAsyncDisposable
         if (options.Backend == DurableBackend.AzureStorage)
         {
             var azure = await CreateAzureStorageServiceAsync(options, loggerFactory, cancellationToken);
-            renewing = new ActivityLockRenewingService(azure, options.WorkItemQueueVisibilityTimeout / 3,
+            // A client-only host never starts the service (nothing dispatches), so there is nothing to renew or stop:
+            // stopping a service that never started throws inside DurableTask.AzureStorage.
+            renewing = options.ClientOnly ? null : new ActivityLockRenewingService(azure, options.WorkItemQueueVisibilityTimeout / 3,
                 loggerFactory.CreateLogger<LocalDurableHost>());
-            service = renewing;
+            service = renewing ?? (IOrchestrationService)azure;
             serviceClient = azure; // the client side needs no renewal; keeps its query/purge interfaces visible
         }
         else
@@ -92,7 +117,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         GrpcChannel? channel = null;
         try
         {
-            sidecar = BuildSidecar(service, serviceClient, options.Port, loggerFactory);
+            sidecar = BuildSidecar(service, serviceClient, options.Port, options.ClientOnly, loggerFactory);
             // Constructed before start so it sees ApplicationStarted and starts its dispatchers then.
             sidecar.Services.GetRequiredService<TaskHubGrpcServer>();
             await sidecar.StartAsync(cancellationToken);
@@ -146,7 +171,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         return service;
     }
 
-    static IHost BuildSidecar(IOrchestrationService service, IOrchestrationServiceClient client, int port, ILoggerFactory loggerFactory) =>
+    static IHost BuildSidecar(IOrchestrationService service, IOrchestrationServiceClient client, int port, bool clientOnly, ILoggerFactory loggerFactory) =>
         new HostBuilder()
             .ConfigureWebHost(web => web
                 .UseKestrel(k => k.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2))
@@ -157,7 +182,9 @@ public sealed class LocalDurableHost : IAsyncDisposable
                     services.AddGrpc();
                     services.AddSingleton(service);
                     services.AddSingleton(client);
-                    services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
+                    // ApiServerOnly never starts the dispatchers, so the backend is not started either: no partition
+                    // leases taken, no queue polled, nothing of the task hub's work taken by this process.
+                    services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = clientOnly ? TaskHubGrpcServerMode.ApiServerOnly : TaskHubGrpcServerMode.ApiServerAndDispatcher);
                     services.AddSingleton<TaskHubGrpcServer>();
                 })
                 .Configure(app =>
@@ -176,12 +203,13 @@ public sealed class LocalDurableHost : IAsyncDisposable
                 services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
                 services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
                 options.ConfigureServices?.Invoke(services);
-                services.AddDurableTaskWorker(b =>
-                {
-                    b.AddTasks(registerTasks);
-                    b.UseGrpc(channel);
-                    b.Configure(o => o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities);
-                });
+                if (!options.ClientOnly)
+                    services.AddDurableTaskWorker(b =>
+                    {
+                        b.AddTasks(registerTasks);
+                        b.UseGrpc(channel);
+                        b.Configure(o => o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities);
+                    });
                 services.AddDurableTaskClient(b =>
                 {
                     b.UseGrpc(channel);

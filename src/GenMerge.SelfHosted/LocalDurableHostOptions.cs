@@ -52,6 +52,12 @@ public sealed class LocalDurableHostOptions
     /// <summary>How long disposal waits for the worker to stop before abandoning in-flight work.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Serve no work: the sidecar answers client calls only (start, query, purge) and no worker connects. What a
+    /// process uses to submit a run to, or watch one on, a task hub that workers elsewhere serve.
+    /// </summary>
+    public bool ClientOnly { get; set; }
+
     /// <summary>Port of the in-process gRPC sidecar on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; set; }
 

@@ -4,6 +4,7 @@ using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Runs;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
+using GenMerge.Pipeline.Workers;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,20 +16,44 @@ namespace GenMerge.SelfHosted;
 /// Runs <see cref="MergeOrchestrator"/> in this process: the in-memory Durable backend with any
 /// store, or the persistent Azure Storage task hub (Azurite or Azure) when a connection string is
 /// given, so that a killed process can be resumed. Progress is mirrored to runs/{id}/status.json.
+/// On a persistent task hub a run can also be submitted for `genmerge worker` processes to run
+/// (<see cref="SubmitAsync"/>); this process then takes none of its work.
 /// </summary>
-public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnection, ILoggerFactory? loggers = null)
+public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnection, ILoggerFactory? loggers = null, string? taskHub = null)
 {
     public static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
 
+    /// <summary>The in-process worker's id (its leases and the runs' worker records): stable across restarts, as leases want.</summary>
+    public static string InProcessWorkerId => $"{Environment.MachineName}-genmerge";
+
     public DurableBackend Backend => durableConnection is null ? DurableBackend.InMemory : DurableBackend.AzureStorage;
+
+    /// <summary>The task hub: the given name, else GENMERGE_TASKHUB, else the default (one per user; the variable keeps tests and users apart).</summary>
+    public string TaskHubName { get; } = taskHub is { Length: > 0 } ? taskHub
+        : Environment.GetEnvironmentVariable("GENMERGE_TASKHUB") is { Length: > 0 } hub ? hub : PipelineInfo.TaskHubName;
 
     /// <summary>Starts a new run (or continues one with the same id) and waits for it.</summary>
     public async Task<RunStatus> RunAsync(string runId, MergeRequest request, Action<RunStatus>? onProgress = null, CancellationToken ct = default)
     {
         request.Validate();
-        await using var host = await StartHostAsync(ct);
+        await using var host = await StartHostAsync(clientOnly: false, ct);
         await new MergeClient(host.Client).StartAsync(runId, request, restartUnsuccessful: true, ct);
         return await WaitAsync(host.Client, runId, onProgress, ct);
+    }
+
+    /// <summary>
+    /// Starts the run on the persistent task hub (or continues it: a failed or terminated one starts again and reuses
+    /// what it had written) without running any of it here, and returns its state. Workers on the hub run it.
+    /// </summary>
+    public async Task<RunStatus> SubmitAsync(string runId, MergeRequest? request = null, CancellationToken ct = default)
+    {
+        if (Backend != DurableBackend.AzureStorage)
+            throw new ArgumentException("--submit: needs --storage with a Storage connection string (the task hub the workers serve)");
+        request ??= await ReadRequestAsync(runId, ct);
+        request.Validate();
+        await using var host = await StartHostAsync(clientOnly: true, ct);
+        await new MergeClient(host.Client).StartAsync(runId, request, restartUnsuccessful: true, ct);
+        return await QueryAsync(host.Client, runId, ct) ?? throw new InvalidOperationException($"run {runId}: submitted but not found on task hub {TaskHubName}");
     }
 
     /// <summary>
@@ -36,13 +61,15 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
     /// ends; otherwise the orchestration is started again from request.json and its idempotent
     /// activities reuse every shard and segment already written.
     /// </summary>
-    public async Task<RunStatus> ResumeAsync(string runId, Action<RunStatus>? onProgress = null, CancellationToken ct = default)
+    public async Task<RunStatus> ResumeAsync(string runId, Action<RunStatus>? onProgress = null, CancellationToken ct = default) =>
+        await RunAsync(runId, await ReadRequestAsync(runId, ct), onProgress, ct);
+
+    async Task<MergeRequest> ReadRequestAsync(string runId, CancellationToken ct)
     {
         var run = new RunArtifacts(store, runId);
         if (!await store.ExistsAsync(run.Request, ct))
             throw new ArgumentException($"run id: no run '{runId}' in {store.Description} (no {run.Request})");
-        var request = MergeRequest.Parse(await store.ReadTextAsync(run.Request, ct));
-        return await RunAsync(runId, request, onProgress, ct);
+        return MergeRequest.Parse(await store.ReadTextAsync(run.Request, ct));
     }
 
     /// <summary>The last known status: from the task hub when persistent, else from status.json.</summary>
@@ -50,7 +77,8 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
     {
         if (Backend == DurableBackend.AzureStorage)
         {
-            await using var host = await StartHostAsync(ct);
+            // Client only: a status query must not take a share of the hub's work.
+            await using var host = await StartHostAsync(clientOnly: true, ct);
             var s = await QueryAsync(host.Client, runId, ct);
             if (s is not null) return s;
         }
@@ -62,13 +90,14 @@ public sealed class LocalMergeRunner(IArtifactStore store, string? durableConnec
         throw new ArgumentException($"run id: no run '{runId}' in {store.Description}");
     }
 
-    async Task<LocalDurableHost> StartHostAsync(CancellationToken ct) =>
-        await LocalDurableHost.StartAsync(r => r.AddGenMergeTasks(), new LocalDurableHostOptions
+    async Task<LocalDurableHost> StartHostAsync(bool clientOnly, CancellationToken ct) =>
+        await LocalDurableHost.StartAsync(r => r.AddGenMergeTasks(new WorkerIdentity(InProcessWorkerId)), new LocalDurableHostOptions
         {
             Backend = Backend,
-            // One task hub per user by default; GENMERGE_TASKHUB keeps separate runs (tests, users) apart.
-            TaskHubName = Environment.GetEnvironmentVariable("GENMERGE_TASKHUB") is { Length: > 0 } hub ? hub : PipelineInfo.TaskHubName,
+            TaskHubName = TaskHubName,
             StorageConnectionString = durableConnection ?? "",
+            WorkerId = InProcessWorkerId,
+            ClientOnly = clientOnly,
             LoggerFactory = loggers,
             ConfigureServices = services => services.AddSingleton(store),
         }, ct);

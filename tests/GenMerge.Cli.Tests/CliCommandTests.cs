@@ -128,6 +128,14 @@ public class CliCommandTests : IClassFixture<CliCommandTests.TrainedModel>
     [InlineData("merge --model MODEL --model MODEL --name a --name b --method average --select best --out o", "select: 'best' picks among the fine-tuning's checkpoints")]
     [InlineData("sample --model MODEL --class 0 --mix 1 --out m.png", "style mixing needs a stylegan2 generator")]
     [InlineData("sample --model MODEL --mix 1 --out m.png", "--mix: also give --class")]
+    [InlineData("merge --model MODEL --model MODEL --name a --name b --submit", "--submit needs --storage with a Storage connection string")]
+    [InlineData("merge --model MODEL --model MODEL --name a --name b --submit --storage /tmp/some-folder", "--submit needs --storage with a Storage connection string")]
+    [InlineData("resume 20260101-000000-abcdef --submit", "--submit needs --storage with a Storage connection string")]
+    [InlineData("worker --storage UseDevelopmentStorage=true --device gpu", "--device: 'gpu' is not a device: use cpu, cuda or cuda:K")]
+    [InlineData("worker --storage UseDevelopmentStorage=true --device cuda:0", "--device: 'cuda:0': CUDA is not available here")]
+    [InlineData("worker --storage /tmp/some-folder", "--storage: a worker needs a Storage connection string")]
+    [InlineData("worker --storage UseDevelopmentStorage=true --max-activities 0", "--max-activities must be positive")]
+    [InlineData("worker --device cpu", "Option '--storage' is required")]
     public void User_errors_exit_non_zero_with_a_reason_on_stderr(string args, string expected)
     {
         var r = m.Cli.Run(args.Replace("MODEL", m.Model).Split(' '));

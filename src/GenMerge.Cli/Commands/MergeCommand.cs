@@ -16,18 +16,25 @@ public static class MergeCommand
         var models = new Option<FileInfo[]>("--model") { Description = "Source checkpoint (repeat, 2 or more; a K-class model, e.g. an earlier merge, brings its K classes)", Required = true, AllowMultipleArgumentsPerToken = false }
             .ExistingFiles();
         var names = new Option<string[]>("--name") { Description = "Name per --model: its class name (a K-class model keeps its stored class names; default: its training domain or file name)" };
-        var outDir = CommonOptions.Out("Folder for merged.safetensors, report.json, report.md and grids");
+        var outDir = CommonOptions.Out("Folder for merged.safetensors, report.json, report.md and grids (not with --submit)", required: false);
         var opts = new MergeOptions();
-        var cmd = new Command("merge", "Merge source models into one class-conditional model and evaluate it") { models, names, outDir };
+        var cmd = new Command("merge", "Merge source models into one class-conditional model and evaluate it") { models, names, outDir, opts.Submit };
         foreach (var o in opts.All) cmd.Options.Add(o);
+        // --out is what a merge run here produces; a submitted run's results stay in the store until fetched.
+        cmd.Validators.Add(r =>
+        {
+            if (r.GetResult(outDir) is null && r.GetResult(opts.Submit) is null) r.AddError("Option '--out' is required.");
+        });
         cmd.SetAction((p, ct) => CliErrors.GuardAsync(async () =>
         {
+            opts.CheckSubmit(p);
             var runId = RunIds.New();
             System.Console.WriteLine($"run id: {runId}");
             var launcher = opts.Launcher(p);
             var request = await launcher.PrepareAsync(runId, p.GetValue(models)!.Select(f => f.FullName).ToList(),
                 p.GetValue(names), opts.Settings(p, MergeSettings.Defaults));
             System.Console.WriteLine($"store: {launcher.Store.Description}; durable: {launcher.Runner.Backend}");
+            if (p.GetValue(opts.Submit)) { await launcher.SubmitAsync(runId, request, ct); return 0; }
             var status = await launcher.RunAsync(runId, request, ct);
             return await Finish(launcher, status, p.GetValue(outDir)!);
         }));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using GenMerge.Cli.Running;
 using GenMerge.Core.Merging;
 using GenMerge.Pipeline.Requests;
+using GenMerge.Pipeline.Storage;
 using static System.FormattableString;
 
 namespace GenMerge.Cli.Commands;
@@ -42,9 +43,15 @@ public sealed class MergeOptions
     {
         Description = "Artifact store + Durable task hub: a Blob connection string (e.g. \"UseDevelopmentStorage=true\" for Azurite; resumable after a crash) or an https account URL. Default: a local folder under --work",
     };
+    public readonly Option<string?> TaskHub = new("--taskhub") { Description = "Durable task hub on the --storage account (default: GENMERGE_TASKHUB, else GenMerge); workers and submitters of one pool use the same" };
+    /// <summary>`merge` and `resume` only.</summary>
+    public readonly Option<bool> Submit = new("--submit")
+    {
+        Description = "Start (or continue) the run on the task hub of --storage (a connection string) and return: `genmerge worker` processes run it, this process takes none of its work",
+    };
     public readonly Option<string> Work = new("--work") { Description = "Local working folder (store, cache)", DefaultValueFactory = _ => MergeLauncher.DefaultWorkDir };
 
-    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Samples, EvalSamples, Seed, Storage, Work };
+    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Samples, EvalSamples, Seed, Storage, TaskHub, Work };
 
     /// <summary>The merge settings; unset values come from <paramref name="defaults"/>.</summary>
     public MergeSettings Settings(ParseResult p, MergeSettings defaults) => defaults with
@@ -68,5 +75,12 @@ public sealed class MergeOptions
         EvalSamples = p.GetValue(EvalSamples) ?? defaults.EvalSamples,
     };
 
-    public MergeLauncher Launcher(ParseResult p) => new(p.GetValue(Storage), p.GetValue(Work)!);
+    public MergeLauncher Launcher(ParseResult p) => new(p.GetValue(Storage), p.GetValue(Work)!, p.GetValue(TaskHub));
+
+    /// <summary>--submit needs a task hub, so a connection string: checked before anything is uploaded or printed.</summary>
+    public void CheckSubmit(ParseResult p)
+    {
+        if (p.GetValue(Submit) && !(p.GetValue(Storage) is { } s && ArtifactStores.IsConnectionString(s)))
+            throw new ArgumentException("--submit needs --storage with a Storage connection string (e.g. \"UseDevelopmentStorage=true\"): the task hub that `genmerge worker` processes serve");
+    }
 }

@@ -10,7 +10,7 @@ public static class StatusCommand
     {
         var runId = new Argument<string>("RUN_ID") { Description = "The id `genmerge merge` printed" };
         var opts = new MergeOptions();
-        var cmd = new Command("status", "Show a merge run's progress and final state") { runId, opts.Storage, opts.Work };
+        var cmd = new Command("status", "Show a merge run's progress and final state") { runId, opts.Storage, opts.TaskHub, opts.Work };
         cmd.SetAction((p, ct) => CliErrors.GuardAsync(async () =>
         {
             var status = await opts.Launcher(p).Runner.StatusAsync(p.GetValue(runId)!, ct);

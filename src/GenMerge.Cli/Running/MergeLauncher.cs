@@ -18,18 +18,20 @@ namespace GenMerge.Cli.Running;
 /// </summary>
 public sealed class MergeLauncher
 {
-    public MergeLauncher(string? storage, string workDir)
+    public MergeLauncher(string? storage, string workDir, string? taskHub = null)
     {
+        StorageSetting = storage;
         Store = ArtifactStores.FromSetting(string.IsNullOrWhiteSpace(storage) ? null : storage, Path.Combine(workDir, "store"));
         // A connection string also hosts a persistent task hub (resumable after a crash); a local
         // folder or an https account URI runs the in-memory host (resume re-runs idempotent activities).
-        Runner = new LocalMergeRunner(Store, storage is not null && ArtifactStores.IsConnectionString(storage) ? storage : null, Loggers());
+        Runner = new LocalMergeRunner(Store, storage is not null && ArtifactStores.IsConnectionString(storage) ? storage : null, Loggers(), taskHub);
     }
 
     public IArtifactStore Store { get; }
+    public string? StorageSetting { get; }
 
     /// <summary>GENMERGE_LOG=Information (or Debug, Warning...) shows the Durable host's and activities' logs on stderr.</summary>
-    static Microsoft.Extensions.Logging.ILoggerFactory? Loggers() =>
+    public static Microsoft.Extensions.Logging.ILoggerFactory? Loggers() =>
         Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(Environment.GetEnvironmentVariable("GENMERGE_LOG"), true, out var level)
             ? Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace).SetMinimumLevel(level))
             : null;
@@ -105,6 +107,24 @@ public sealed class MergeLauncher
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupted);
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupted);
         return request is null ? await Runner.ResumeAsync(runId, Print, ct) : await Runner.RunAsync(runId, request, Print, ct);
+    }
+
+    /// <summary>Starts (or continues) the run on the task hub for workers to run, and says how to follow it.</summary>
+    public async Task<RunStatus> SubmitAsync(string runId, MergeRequest? request, CancellationToken ct = default)
+    {
+        var status = await Runner.SubmitAsync(runId, request, ct);
+        System.Console.WriteLine($"submitted: {status.Describe()}");
+        System.Console.WriteLine($"task hub {Runner.TaskHubName}: `genmerge worker --storage CONN` processes on it run the work");
+        System.Console.WriteLine($"watch it: genmerge status {runId} {HubArguments()}");
+        System.Console.WriteLine($"results, once Completed: genmerge resume {runId} {HubArguments()} --submit --out DIR");
+        return status;
+    }
+
+    /// <summary>The --storage / --taskhub arguments that reach this run again; a real account's key is not echoed.</summary>
+    string HubArguments()
+    {
+        var storage = StorageSetting is { } s && s.Contains("UseDevelopmentStorage", StringComparison.OrdinalIgnoreCase) ? $"--storage \"{s}\"" : "--storage CONN";
+        return Runner.TaskHubName != GenMerge.Pipeline.PipelineInfo.TaskHubName ? $"{storage} --taskhub {Runner.TaskHubName}" : storage;
     }
 
     /// <summary>Copies merged.safetensors, the reports and the grids of a finished run to a folder.</summary>

@@ -70,6 +70,8 @@ public sealed record MergeReport
     [JsonPropertyName("images")] public IReadOnlyDictionary<string, string>? Images { get; init; }
     /// <summary>Snapshot selection (select = best): which fine-tuning checkpoint was published, and why.</summary>
     [JsonPropertyName("selection")] public SelectionReport? Selection { get; init; }
+    /// <summary>Per stage, the ids of the workers that ran its activities (self-hosted runs; null where not recorded).</summary>
+    [JsonPropertyName("workers")] public IReadOnlyDictionary<string, IReadOnlyList<string>>? Workers { get; init; }
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -127,6 +129,11 @@ public sealed record MergeReport
         sb.AppendLine("| stage | seconds |");
         sb.AppendLine("|---|---|");
         foreach (var (stage, s) in TimingsS) sb.AppendLine(string.Format(ci, "| {0} | {1:F1} |", stage, s));
+        if (Workers is { Count: > 0 })
+        {
+            sb.AppendLine();
+            sb.AppendLine($"Workers: {string.Join("; ", Workers.Select(w => $"{w.Key} {string.Join(", ", w.Value)}"))}.");
+        }
         if (Images is { Count: > 0 })
         {
             sb.AppendLine();

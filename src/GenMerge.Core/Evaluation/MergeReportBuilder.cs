@@ -15,6 +15,8 @@ public sealed record MergeOutcome
     public required IReadOnlyDictionary<string, string> Images { get; init; }
     public IReadOnlyDictionary<string, WeightDistanceReport>? WeightDistance { get; init; }
     public SelectionReport? Selection { get; init; }
+    /// <summary>Per stage, who ran it (the self-hosted workers' records).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Workers { get; init; }
 }
 
 /// <summary>
@@ -48,7 +50,7 @@ public static class MergeReportBuilder
             EmaRampup = finetuneSteps > 0 ? finetune.EmaRampup : null,
             Parameters = o.Parameters,
             TimingsS = o.TimingsS, WeightDistance = o.WeightDistance, Images = o.Images,
-            Selection = o.Selection,
+            Selection = o.Selection, Workers = o.Workers,
         };
     }
 

@@ -7,6 +7,7 @@ using GenMerge.Core.Models;
 using GenMerge.Core.Models.StyleGan2;
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Storage;
+using GenMerge.Pipeline.Workers;
 using Microsoft.DurableTask;
 using static TorchSharp.torch;
 
@@ -91,6 +92,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             },
             TimingsS = task.TimingsS, WeightDistance = distances, Images = images,
             Selection = task.Selection is { } sel ? SelectionOf(sel, classNames) : null,
+            Workers = await WorkerRecords.ByStageAsync(run),
         });
         await run.WriteTextAsync(run.ReportJson, report.ToJson());
         await run.WriteTextAsync(run.ReportMarkdown, report.ToMarkdown());

@@ -155,7 +155,10 @@ public sealed class RunArtifacts
         }
     }
 
-    bool IsBookkeeping(string name) => name == Manifest || name.StartsWith(Root + "/manifest/", StringComparison.Ordinal);
+    // Worker records (Workers/WorkerRecords) say who ran a task, not what it produced; the report's own record is
+    // finished after the manifest is assembled, so listing them would leave the manifest stale.
+    bool IsBookkeeping(string name) => name == Manifest || name.StartsWith(Root + "/manifest/", StringComparison.Ordinal)
+        || name.StartsWith(Root + "/workers/", StringComparison.Ordinal);
 
     /// <summary>Accepts a full name inside this run; rejects names of other runs with a clear message.</summary>
     string OwnName(string name)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using GenMerge.Pipeline.Activities;
 using GenMerge.Pipeline.Orchestration;
+using GenMerge.Pipeline.Workers;
 
 namespace GenMerge.Pipeline.Telemetry;
 
@@ -9,7 +9,7 @@ namespace GenMerge.Pipeline.Telemetry;
 /// where the activity works on one domain, its index) and its wall time in genmerge.stage.duration.
 /// Spans come from activities, not from the orchestrator: orchestrator code is replayed after every
 /// await, so a span started there would be emitted again on each replay with a meaningless duration.
-/// The stage of each activity's input is decided here and nowhere else.
+/// The stage of each activity's input comes from <see cref="TaskLabel"/>.
 /// </summary>
 internal sealed class StageScope : IDisposable
 {
@@ -26,21 +26,9 @@ internal sealed class StageScope : IDisposable
     public string Stage { get; }
     public int? Domain { get; }
 
-    /// <summary>The scope of an activity's input; null for inputs that are not pipeline tasks.</summary>
-    public static StageScope? Start(object? input) => input switch
-    {
-        MergeRunInput t => new("validate", t.RunId, null),
-        ShardTask t => new("shards", t.RunId, t.Class?.Index ?? t.Model),
-        ConditionRootTask t => new("rooting", t.RunId, null),
-        SegmentTask t => Of(t.Job) is var (stage, domain) ? new(stage, t.Job.RunId, domain) : null,
-        InitTask t => new("init", t.RunId, null),
-        SelectionReferenceTask t => new("select", t.RunId, t.Class),
-        ScoreSnapshotTask t => new("select", t.RunId, null),
-        PublishTask t => new("publish", t.RunId, null),
-        EvalTask t => new("eval", t.RunId, t.Class),
-        ReportTask t => new("report", t.RunId, null),
-        _ => null,
-    };
+    /// <summary>The scope of an activity's input (its stage from <see cref="TaskLabel"/>); null for inputs that are not pipeline tasks.</summary>
+    public static StageScope? Start(object? input) =>
+        TaskLabel.Of(input) is { } label ? new(label.Stage, label.RunId, label.Domain) : null;
 
     /// <summary>
     /// A training job's stage: "rooting" with the index of the domain being rooted (job

@@ -66,4 +66,21 @@ public sealed class ActivityLockRenewingServiceTests
         Assert.Equal(0, service.ActiveRenewals);
         Assert.Equal(1, inner.CallsTo(nameof(IOrchestrationService.StopAsync)));
     }
+
+    [Fact]
+    public async Task After_stop_taking_work_nothing_is_fetched_and_stop_abandons_what_is_held()
+    {
+        var (service, inner) = Create();
+        await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
+        service.StopTakingWork();
+        Assert.Null(await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.Null(await service.LockNextTaskOrchestrationWorkItemAsync(TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.Equal(1, inner.CallsTo(nameof(IOrchestrationService.LockNextTaskActivityWorkItem)));
+        Assert.Equal(0, inner.CallsTo(nameof(IOrchestrationService.LockNextTaskOrchestrationWorkItemAsync)));
+        Assert.Equal(1, service.ActiveRenewals); // the held activity goes on
+
+        await service.StopAsync(isForced: true);
+        Assert.Equal(1, inner.CallsTo(nameof(IOrchestrationService.AbandonTaskActivityWorkItemAsync)));
+        Assert.Equal(0, service.ActiveRenewals);
+    }
 }

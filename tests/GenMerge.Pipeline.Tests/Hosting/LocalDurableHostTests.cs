@@ -128,6 +128,66 @@ public sealed class LocalDurableHostTests
     }
 
     [Fact]
+    public async Task A_client_only_host_starts_work_it_does_not_run_and_a_worker_on_the_hub_runs_it()
+    {
+        Azurite.EnsureRunning();
+        string hub = Azurite.UniqueName("t");
+        string key = Guid.NewGuid().ToString("N");
+        var clientOptions = AzuriteOptions(hub);
+        clientOptions.ClientOnly = true;
+        clientOptions.WorkerId = "genmerge-tests-client";
+        await using var client = await LocalDurableHost.StartAsync(Register, clientOptions);
+        string id = await client.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", new FanOutInput(key, 2));
+        // Long enough for a dispatching host to have run the squares (visibility 3 s, polling 0.5 s).
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.Equal(0, Count($"{key}/square/1"));
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await client.Client.GetInstanceAsync(id))!.RuntimeStatus);
+
+        await using var worker = await LocalDurableHost.StartAsync(Register, AzuriteOptions(hub));
+        using var cts = new CancellationTokenSource(Patience);
+        AssertFanOutDone(await client.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token), key, 2);
+    }
+
+    [Fact]
+    public async Task Drain_waits_for_the_running_activity_and_then_takes_no_new_work()
+    {
+        Azurite.EnsureRunning();
+        string hub = Azurite.UniqueName("t");
+        string key = Guid.NewGuid().ToString("N");
+        var block = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Blocked[key] = block;
+        string id;
+        await using (var first = await LocalDurableHost.StartAsync(Register, AzuriteOptions(hub)))
+        {
+            id = await first.Client.ScheduleNewOrchestrationInstanceAsync("GateThenSquare", new FanOutInput(key, 3));
+            var sw = Stopwatch.StartNew();
+            while (Count($"{key}/gate") == 0)
+            {
+                Assert.True(sw.Elapsed < Patience, "the gate activity never started");
+                await Task.Delay(50);
+            }
+            var drain = first.DrainAsync(Patience);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.False(drain.IsCompleted, "the drain did not wait for the running activity");
+            Assert.Equal(1, first.ActivitiesInFlight);
+            Blocked.TryRemove(key, out _);
+            block.SetResult();
+            Assert.True(await drain, "the activity finished but the drain did not see it");
+            Assert.Equal(0, first.ActivitiesInFlight);
+            // The square, scheduled after the gate, is not taken by the drained host.
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            Assert.Equal(0, Count($"{key}/square/3"));
+        }
+        await using var second = await LocalDurableHost.StartAsync(Register, AzuriteOptions(hub));
+        using var cts = new CancellationTokenSource(Patience);
+        var done = await second.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("9 opened", done.ReadOutputAs<string>());
+        Assert.Equal(1, Count($"{key}/gate")); // finished during the drain, not run again
+        Assert.Equal(1, Count($"{key}/square/3"));
+    }
+
+    [Fact]
     public async Task Bad_task_hub_name_is_rejected_before_anything_starts()
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() => LocalDurableHost.StartAsync(Register, new LocalDurableHostOptions { TaskHubName = "bad-hub" }));

@@ -34,6 +34,14 @@ internal static class TestTasks
             return "opened";
         });
 
+        // The gate, then one square: work that is scheduled only once the gate has finished.
+        r.AddOrchestratorFunc<FanOutInput, string>("GateThenSquare", async (ctx, input) =>
+        {
+            string gate = await ctx.CallActivityAsync<string>("Gate", input.Key);
+            int square = await ctx.CallActivityAsync<int>("Square", input);
+            return $"{square} {gate}";
+        });
+
         // Fan out Width squares in parallel, then (optionally) pass the gate, then sum.
         r.AddOrchestratorFunc<FanOutInput, string>("FanOut", async (ctx, input) =>
         {

@@ -35,6 +35,11 @@ public class MergeOrchestrationTests
         Assert.Equal(union ? 10 : report.FinetuneSteps * 8 / 6000.0, report.EmaKimg!.Value, 12);
         Assert.Equal(union ? 0.05 : 0, report.EmaRampup);
         Assert.Equal(new[] { "rings", "squares" }, report.Domains.Select(d => d.Name));
+        // The in-process host is the one worker of every stage that ran.
+        Assert.NotNull(report.Workers);
+        Assert.Contains("validate", report.Workers.Keys);
+        Assert.Contains("report", report.Workers.Keys);
+        Assert.All(report.Workers.Values, ids => Assert.Equal(new[] { LocalMergeRunner.InProcessWorkerId }, ids));
         Assert.All(report.Domains, d =>
         {
             Assert.True(double.IsFinite(d.FidR18) && d.FidR18 >= 0, $"fid {d.FidR18}");
