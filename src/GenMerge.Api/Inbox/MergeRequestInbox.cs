@@ -1,6 +1,6 @@
 using GenMerge.Pipeline.Storage;
 
-namespace GenMerge.Functions.Blobs;
+namespace GenMerge.Api.Inbox;
 
 /// <summary>
 /// The merge-requests container seen as a store: where the blob trigger writes its
