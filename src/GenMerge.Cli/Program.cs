@@ -19,6 +19,7 @@ var root = new RootCommand("genmerge: merge pretrained GANs into one class-condi
     StatusCommand.Create(),
     ResumeCommand.Create(),
     DemoCommand.Create(),
+    ServeCommand.Create(),
 };
 var parsed = root.Parse(args);
 // The parser's own errors (unknown option, missing value, a --model that does not exist) are user errors

@@ -92,7 +92,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         GrpcChannel? channel = null;
         try
         {
-            sidecar = BuildSidecar(service, serviceClient, options.Port, loggerFactory);
+            sidecar = BuildSidecar(service, serviceClient, options.Port, options.RunWorker, loggerFactory);
             // Constructed before start so it sees ApplicationStarted and starts its dispatchers then.
             sidecar.Services.GetRequiredService<TaskHubGrpcServer>();
             await sidecar.StartAsync(cancellationToken);
@@ -146,7 +146,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         return service;
     }
 
-    static IHost BuildSidecar(IOrchestrationService service, IOrchestrationServiceClient client, int port, ILoggerFactory loggerFactory) =>
+    static IHost BuildSidecar(IOrchestrationService service, IOrchestrationServiceClient client, int port, bool dispatch, ILoggerFactory loggerFactory) =>
         new HostBuilder()
             .ConfigureWebHost(web => web
                 .UseKestrel(k => k.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2))
@@ -157,7 +157,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
                     services.AddGrpc();
                     services.AddSingleton(service);
                     services.AddSingleton(client);
-                    services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
+                    services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = dispatch ? TaskHubGrpcServerMode.ApiServerAndDispatcher : TaskHubGrpcServerMode.ApiServerOnly);
                     services.AddSingleton<TaskHubGrpcServer>();
                 })
                 .Configure(app =>
@@ -176,12 +176,13 @@ public sealed class LocalDurableHost : IAsyncDisposable
                 services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
                 services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
                 options.ConfigureServices?.Invoke(services);
-                services.AddDurableTaskWorker(b =>
-                {
-                    b.AddTasks(registerTasks);
-                    b.UseGrpc(channel);
-                    b.Configure(o => o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities);
-                });
+                if (options.RunWorker)
+                    services.AddDurableTaskWorker(b =>
+                    {
+                        b.AddTasks(registerTasks);
+                        b.UseGrpc(channel);
+                        b.Configure(o => o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities);
+                    });
                 services.AddDurableTaskClient(b =>
                 {
                     b.UseGrpc(channel);

@@ -55,6 +55,12 @@ public sealed class LocalDurableHostOptions
     /// <summary>Port of the in-process gRPC sidecar on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; set; }
 
+    /// <summary>
+    /// False: only the client connects (`genmerge serve --no-worker`); the sidecar answers API calls but
+    /// dispatches no work, so orchestrations wait in a persistent task hub for a worker elsewhere.
+    /// </summary>
+    public bool RunWorker { get; set; } = true;
+
     /// <summary>Logging for the sidecar, the backend and the worker; none when null.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

@@ -8,6 +8,9 @@ namespace GenMerge.Api.Inbox;
 /// </summary>
 public sealed class MergeRequestInbox(IArtifactStore store)
 {
+    /// <summary>The container (or, for `serve --work`, the folder) whose new entries are merge requests.</summary>
+    public const string Container = "merge-requests";
+
     public const string StartedSuffix = ".started.json";
     public const string ErrorSuffix = ".error.json";
 

@@ -29,7 +29,7 @@ public sealed class MergeLauncher
     public IArtifactStore Store { get; }
 
     /// <summary>GENMERGE_LOG=Information (or Debug, Warning...) shows the Durable host's and activities' logs on stderr.</summary>
-    static Microsoft.Extensions.Logging.ILoggerFactory? Loggers() =>
+    public static Microsoft.Extensions.Logging.ILoggerFactory? Loggers() =>
         Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(Environment.GetEnvironmentVariable("GENMERGE_LOG"), true, out var level)
             ? Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace).SetMinimumLevel(level))
             : null;
