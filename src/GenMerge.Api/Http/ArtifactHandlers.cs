@@ -21,7 +21,7 @@ public static class ArtifactHandlers
         if (prefix.Length > 0 && Problem(prefix.TrimEnd('/')) is { } why)
             return JsonBodyResult.Error(StatusCodes.Status400BadRequest, $"prefix: {why}");
         var run = new RunArtifacts(store, id);
-        IReadOnlyList<string> names = await run.ListAsync(prefix, cancellationToken);
+        IReadOnlyList<string> names = await run.ListAsync(prefix.Length == 0 ? "" : $"{run.Root}/{prefix}", cancellationToken);
         return new JsonBodyResult(StatusCodes.Status200OK, new ArtifactList(id, names.Select(n => n[(run.Root.Length + 1)..]).ToList()));
     }
 
