@@ -83,7 +83,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         }
         else
         {
-            var memory = new InMemoryOrchestrationService(loggerFactory);
+            var memory = new BoundedInMemoryService(loggerFactory, options.MaxConcurrentActivities);
             service = memory;
             serviceClient = memory;
         }
