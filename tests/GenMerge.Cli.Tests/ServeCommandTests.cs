@@ -36,8 +36,8 @@ public sealed class ServeCommandTests : IDisposable
 
             using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
             Assert.True(p.WaitForExit(TimeSpan.FromSeconds(30)), "serve still running 30 s after SIGTERM");
-            Assert.Equal(0, p.ExitCode);
             Assert.Contains("genmerge serve: stopping", await p.StandardOutput.ReadToEndAsync());
+            Assert.Equal(0, p.ExitCode);
         }
         finally
         {
@@ -53,7 +53,8 @@ public sealed class ServeCommandTests : IDisposable
     [InlineData(new[] { "--max-activities", "0" }, "genmerge: error: --max-activities must be positive")]
     public void Bad_serve_options_are_one_line_errors_with_exit_code_2(string[] args, string expected)
     {
-        var r = cli.Run(TimeSpan.FromMinutes(1), ["serve", "--urls", "http://127.0.0.1:0", .. args]);
+        string[] urls = args.Contains("--urls") ? [] : ["--urls", "http://127.0.0.1:0"];
+        var r = cli.Run(TimeSpan.FromMinutes(1), ["serve", .. urls, .. args]);
         Assert.True(r.ExitCode == 2, r.ToString());
         string line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith(expected, line);

@@ -48,7 +48,13 @@ public static class ServeCommand
                 System.Console.WriteLine($"genmerge serve: API key (shown once; kept in {options.KeyFile}): {host.ApiKey}");
             else if (host.ApiKey is not null)
                 System.Console.WriteLine($"genmerge serve: API key required (x-functions-key or ?code=); it is in {options.KeyFile}");
-            try { await Task.Delay(Timeout.Infinite, ct); }
+            // Ctrl+C / SIGTERM end the wait, and the server stops cleanly (in-flight activities are abandoned; on
+            // --storage a later serve or worker picks them up) before the process exits with 0.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            void OnSignal(System.Runtime.InteropServices.PosixSignalContext c) { c.Cancel = true; stop.Cancel(); }
+            using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
+            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
+            try { await Task.Delay(Timeout.Infinite, stop.Token); }
             catch (OperationCanceledException) { System.Console.WriteLine("genmerge serve: stopping"); }
             return 0;
         }));
