@@ -33,6 +33,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
     readonly IHost worker;
     readonly GrpcChannel channel;
     readonly ActivityLockRenewingService? renewing;
+    readonly bool dispatching;
     int disposed;
 
     LocalDurableHost(IHost sidecar, IHost worker, GrpcChannel channel, ActivityLockRenewingService? renewing, LocalDurableHostOptions options, Uri address)
@@ -42,6 +43,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         this.channel = channel;
         this.renewing = renewing;
         Backend = options.Backend;
+        dispatching = options.RunWorker;
         TaskHubName = options.TaskHubName;
         SidecarAddress = address;
         Client = worker.Services.GetRequiredService<DurableTaskClient>();
@@ -222,8 +224,9 @@ public sealed class LocalDurableHost : IAsyncDisposable
             channel.Dispose();
             await sidecar.StopAsync(CancellationToken.None);
             // Releases partition leases and stops polling, even while the sidecar still waits for
-            // activity results that the stopped worker will never send.
-            if (renewing is not null) await renewing.StopAsync(isForced: true);
+            // activity results that the stopped worker will never send. Without a worker the sidecar
+            // never started the service (API only), and stopping it would fail.
+            if (renewing is not null && dispatching) await renewing.StopAsync(isForced: true);
             sidecar.Dispose();
         }
     }

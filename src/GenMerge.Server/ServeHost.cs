@@ -69,10 +69,10 @@ public sealed class ServeHost : IAsyncDisposable
         if (options.ModelsDir is { } dir && !Directory.Exists(dir))
             throw new DirectoryNotFoundException($"--models: folder '{dir}' does not exist");
 
-        IArtifactStore store = ArtifactStores.FromSetting(storage, Path.Combine(options.WorkDir, "store"));
+        IArtifactStore store = ArtifactStores.FromSetting(storage, Path.Combine(options.WorkDir, "store"), options.Container);
         if (options.ModelsDir is { } models) store = new ModelsFolderStore(store, models);
         var inbox = new MergeRequestInbox(durableConnection is not null
-            ? BlobArtifactStore.FromConnectionString(durableConnection, MergeRequestInbox.Container)
+            ? BlobArtifactStore.FromConnectionString(durableConnection, options.InboxContainer)
             : new LocalFolderStore(Path.Combine(options.WorkDir, "inbox")));
 
         (string? key, bool created) = ApiKeyGate.AllLoopback(urls) ? (null, false) : ApiKeyGate.LoadOrCreate(options.KeyFile);

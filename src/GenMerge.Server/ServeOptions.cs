@@ -1,4 +1,6 @@
+using GenMerge.Api.Inbox;
 using GenMerge.Pipeline;
+using GenMerge.Pipeline.Storage;
 
 namespace GenMerge.Server;
 
@@ -10,6 +12,10 @@ public sealed class ServeOptions
 
     /// <summary>Blob connection string (artifacts, inbox container, persistent task hub) or https account URL; null: folders under <see cref="WorkDir"/>.</summary>
     public string? Storage { get; init; }
+
+    /// <summary>With <see cref="Storage"/>: the artifact container, and the container whose new blobs are merge requests.</summary>
+    public string Container { get; init; } = BlobArtifactStore.DefaultContainerName;
+    public string InboxContainer { get; init; } = MergeRequestInbox.Container;
 
     /// <summary>Working folder: store/ and inbox/ without --storage, and the API key file.</summary>
     public required string WorkDir { get; init; }
