@@ -113,7 +113,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
                 await sidecar.StopAsync(CancellationToken.None);
                 sidecar.Dispose();
             }
-            if (renewing is not null) await renewing.StopAsync(isForced: true);
+            if (renewing is not null && options.RunWorker) await renewing.StopAsync(isForced: true);
             throw;
         }
     }
