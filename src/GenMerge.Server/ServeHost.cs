@@ -28,9 +28,10 @@ public sealed class ServeHost : IAsyncDisposable
     readonly LocalDurableHost durable;
     readonly CancellationTokenSource stopping = new();
     readonly Task inboxLoop;
+    readonly Task lossLoop;
     int disposed;
 
-    ServeHost(WebApplication app, LocalDurableHost durable, IArtifactStore store, MergeRequestInbox inbox, string? apiKey, bool keyCreated, InboxWatcher watcher)
+    ServeHost(WebApplication app, LocalDurableHost durable, IArtifactStore store, MergeRequestInbox inbox, string? apiKey, bool keyCreated, InboxWatcher watcher, LossHistory losses)
     {
         this.app = app;
         this.durable = durable;
@@ -41,6 +42,7 @@ public sealed class ServeHost : IAsyncDisposable
         Addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
         Watcher = watcher;
         inboxLoop = Task.Run(() => watcher.RunAsync(stopping.Token));
+        lossLoop = Task.Run(() => losses.RunAsync(stopping.Token));
     }
 
     /// <summary>Where Kestrel listens, with the real ports.</summary>
@@ -91,14 +93,15 @@ public sealed class ServeHost : IAsyncDisposable
         WebApplication? app = null;
         try
         {
-            app = BuildApp(urls, options, store, durable.Client, loggers, key);
+            var losses = new LossHistory(durable.Client, options.ProgressPollInterval, loggers.CreateLogger("GenMerge.Server.Losses"));
+            app = BuildApp(urls, options, store, durable.Client, losses, loggers, key);
             await app.StartAsync(cancellationToken);
             ILogger log = loggers.CreateLogger("GenMerge.Server.Inbox");
             var starter = new MergeStarter(store);
             ServeHost? self = null;
             var watcher = new InboxWatcher(inbox, new MergeRequestIntake(starter, inbox, log), durable.Client,
                 () => self?.Addresses.FirstOrDefault()?.GetLeftPart(UriPartial.Authority), options.InboxPollInterval, log);
-            self = new ServeHost(app, durable, store, inbox, key, created, watcher);
+            self = new ServeHost(app, durable, store, inbox, key, created, watcher, losses);
             return self;
         }
         catch
@@ -109,7 +112,7 @@ public sealed class ServeHost : IAsyncDisposable
         }
     }
 
-    static WebApplication BuildApp(string[] urls, ServeOptions options, IArtifactStore store, DurableTaskClient client, ILoggerFactory loggers, string? key)
+    static WebApplication BuildApp(string[] urls, ServeOptions options, IArtifactStore store, DurableTaskClient client, LossHistory losses, ILoggerFactory loggers, string? key)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServeHost).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -132,6 +135,7 @@ public sealed class ServeHost : IAsyncDisposable
         app.MapGet(merges + "/{id}", (HttpRequest r, string id, CancellationToken ct) => MergeHandlers.GetAsync(r, id, client, store, ct));
         app.MapPost(merges + "/{id}/terminate", (HttpRequest r, string id, CancellationToken ct) => MergeHandlers.TerminateAsync(r, id, client, log, ct));
         app.MapDelete(merges + "/{id}", (HttpRequest r, string id, CancellationToken ct) => MergeHandlers.PurgeAsync(r, id, client, store, log, ct));
+        app.MapGet(merges + "/{id}/losses", (string id) => new JsonBodyResult(StatusCodes.Status200OK, losses.Get(id)));
         app.MapGet(merges + "/{id}/files", (HttpRequest r, string id, CancellationToken ct) => ArtifactHandlers.ListAsync(r, id, store, ct));
         app.MapGet(merges + "/{id}/files/{**path}", (string id, string path, CancellationToken ct) => ArtifactHandlers.GetAsync(id, path, store, ct));
         app.MapPut("/api/models/{name}", (HttpContext c, string name, CancellationToken ct) =>
@@ -147,6 +151,7 @@ public sealed class ServeHost : IAsyncDisposable
         if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         stopping.Cancel();
         try { await inboxLoop; } catch (OperationCanceledException) { }
+        try { await lossLoop; } catch (OperationCanceledException) { }
         await app.StopAsync(CancellationToken.None);
         await app.DisposeAsync();
         await durable.DisposeAsync();

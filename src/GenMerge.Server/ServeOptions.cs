@@ -39,5 +39,8 @@ public sealed class ServeOptions
     /// <summary>How often the inbox is looked at for new requests.</summary>
     public TimeSpan InboxPollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often running merges' losses are sampled for the dashboard's curves.</summary>
+    public TimeSpan ProgressPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public string KeyFile => Path.Combine(WorkDir, "serve-api-key");
 }

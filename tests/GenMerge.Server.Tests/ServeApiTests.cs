@@ -27,6 +27,16 @@ public sealed class ServeApiTests(ServeFixture serve)
         Assert.Equal(HttpStatusCode.OK, listed);
         Assert.Contains(list.GetProperty("merges").EnumerateArray(), m => m.GetProperty("id").GetString() == id && m.GetProperty("runtimeStatus").GetString() == "Completed");
 
+        // The server sampled each training job's losses while the run went on (the dashboard's curves).
+        var (_, losses) = await serve.SendAsync(HttpMethod.Get, $"/api/merges/{id}/losses");
+        foreach (string job in new[] { "rooted/squares", "finetune" })
+        {
+            var points = losses.GetProperty("jobs").GetProperty(job).EnumerateArray().ToList();
+            Assert.NotEmpty(points);
+            Assert.Equal(3, points[^1].GetProperty("step").GetInt64());
+            Assert.True(double.IsFinite(points[^1].GetProperty("lossG").GetDouble()));
+        }
+
         string report = await serve.Http.GetStringAsync($"/api/merges/{id}/files/report.md");
         Assert.Contains("rings", report);
         var (_, files) = await serve.SendAsync(HttpMethod.Get, $"/api/merges/{id}/files?prefix=grids/");

@@ -7,7 +7,7 @@ const POLL_MS = 1500;
 const params = new URLSearchParams(location.search);
 if (params.get("code")) sessionStorage.setItem("genmerge-key", params.get("code"));
 const key = sessionStorage.getItem("genmerge-key");
-const history = {}; // "run|job" -> [{step, g, d}]: the status holds only the latest losses, so curves build up here
+const history = {}; // "run|job" -> [{step, g, d}]: the server's recorded curve, extended by what this page polls
 let timer = null;
 
 function api(path) {
@@ -85,6 +85,13 @@ function drawCurve(canvas, points) {
 
 async function showRun(view, id) {
   const status = await api("/api/merges/" + encodeURIComponent(id));
+  try {
+    const recorded = await api("/api/merges/" + encodeURIComponent(id) + "/losses");
+    for (const [job, points] of Object.entries(recorded.jobs)) {
+      const k = id + "|" + job;
+      if (!history[k] || points.length >= history[k].length) history[k] = points.map(p => ({ step: p.step, g: p.lossG, d: p.lossD }));
+    }
+  } catch (e) { /* the status alone still draws the curves from now on */ }
   const jobs = Object.entries((status.progress && status.progress.jobs) || {});
   for (const [job, p] of jobs) {
     const h = history[id + "|" + job] ||= [];
