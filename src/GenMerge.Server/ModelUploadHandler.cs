@@ -3,7 +3,6 @@ using GenMerge.Core;
 using GenMerge.Core.Checkpoints;
 using GenMerge.Pipeline.Storage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace GenMerge.Server;
@@ -24,8 +23,6 @@ public static class ModelUploadHandler
             return JsonBodyResult.Error(StatusCodes.Status400BadRequest, $"name: '{name}' is not a checkpoint file name (expected NAME.safetensors, letters, digits, '.', '_', '-')");
         if (context.Request.ContentLength > maxBytes)
             return TooLarge(maxBytes);
-        // Kestrel's own limit (30 MB by default) would cut larger checkpoints off mid-body.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes + 1;
 
         string temp = Path.Combine(Path.GetTempPath(), $"genmerge-upload-{Guid.NewGuid():N}.safetensors");
         try
@@ -65,10 +62,6 @@ public static class ModelUploadHandler
             ArtifactInfo info = await store.UploadFileAsync(uri, temp, cancellationToken);
             log.LogInformation("model {Uri} uploaded ({Bytes} bytes, {Family} {Resolution}px)", uri, info.Size, family, resolution);
             return new JsonBodyResult(StatusCodes.Status201Created, new ModelUploaded(name, uri, info.Size, info.Sha256, family, resolution), uri);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge(maxBytes);
         }
         finally
         {

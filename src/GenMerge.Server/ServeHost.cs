@@ -119,8 +119,9 @@ public sealed class ServeHost : IAsyncDisposable
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton<IHostLifetime, NoHostLifetime>(); // the CLI (or the test) owns Ctrl+C and stopping
         builder.WebHost.UseUrls(urls);
-        // Handlers enforce their own limits (1 MiB for a request, --max-model-mib for a model).
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MergeHandlers.MaxBodyBytes + 1);
+        // The two handlers that read bodies count them against their own limits (1 MiB for a merge request,
+        // --max-model-mib for a checkpoint) and answer 413 with a message; Kestrel's 30 MB cut-off would answer first.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton(new MergeStarter(store));
