@@ -117,7 +117,7 @@ public sealed class ServeHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServeHost).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
-        builder.Services.AddSingleton<IHostLifetime, NoHostLifetime>(); // the CLI (or the test) owns Ctrl+C and stopping
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>(); // the CLI (or the test) owns Ctrl+C and stopping
         builder.WebHost.UseUrls(urls);
         // The two handlers that read bodies count them against their own limits (1 MiB for a merge request,
         // --max-model-mib for a checkpoint) and answer 413 with a message; Kestrel's 30 MB cut-off would answer first.
@@ -157,11 +157,5 @@ public sealed class ServeHost : IAsyncDisposable
         await app.DisposeAsync();
         await durable.DisposeAsync();
         stopping.Dispose();
-    }
-
-    sealed class NoHostLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
