@@ -20,6 +20,7 @@ var root = new RootCommand("genmerge: merge pretrained GANs into one class-condi
     ResumeCommand.Create(),
     WorkerCommand.Create(),
     DemoCommand.Create(),
+    ServeCommand.Create(),
 };
 var parsed = root.Parse(args);
 // The parser's own errors (unknown option, missing value, a --model that does not exist) are user errors

@@ -108,7 +108,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         }
         else
         {
-            var memory = new InMemoryOrchestrationService(loggerFactory);
+            var memory = new BoundedInMemoryService(loggerFactory, options.MaxConcurrentActivities);
             service = memory;
             serviceClient = memory;
         }
@@ -249,7 +249,8 @@ public sealed class LocalDurableHost : IAsyncDisposable
             channel.Dispose();
             await sidecar.StopAsync(CancellationToken.None);
             // Releases partition leases and stops polling, even while the sidecar still waits for
-            // activity results that the stopped worker will never send.
+            // activity results that the stopped worker will never send. Without a worker the sidecar
+            // never started the service (API only), and stopping it would fail.
             if (renewing is not null) await renewing.StopAsync(isForced: true);
             sidecar.Dispose();
         }

@@ -54,7 +54,8 @@ public sealed class LocalDurableHostOptions
 
     /// <summary>
     /// Serve no work: the sidecar answers client calls only (start, query, purge) and no worker connects. What a
-    /// process uses to submit a run to, or watch one on, a task hub that workers elsewhere serve.
+    /// process uses to submit a run to, or watch one on, a task hub that workers elsewhere serve (`merge --submit`,
+    /// `status`, `serve --no-worker`).
     /// </summary>
     public bool ClientOnly { get; set; }
 

@@ -159,7 +159,7 @@ public class CliCommandTests : IClassFixture<CliCommandTests.TrainedModel>
     public void Help_lists_every_command()
     {
         var r = m.Cli.Run("--help");
-        foreach (var c in new[] { "train", "sample", "augment", "eval", "info", "merge", "status", "resume", "demo" })
+        foreach (var c in new[] { "train", "sample", "augment", "eval", "info", "merge", "status", "resume", "demo", "serve" })
             Assert.Contains(c, r.Stdout);
     }
 }

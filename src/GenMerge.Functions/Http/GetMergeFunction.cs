@@ -1,4 +1,5 @@
-using GenMerge.Functions.Merges;
+using GenMerge.Api.Http;
+using GenMerge.Api.Merges;
 using GenMerge.Pipeline.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.DurableTask.Client;
 
 namespace GenMerge.Functions.Http;
 
-/// <summary>GET /api/merges/{id}: runtime status, progress, failure, and result locations once completed.</summary>
+/// <summary>GET /api/merges/{id} (<see cref="MergeHandlers.GetAsync"/>).</summary>
 public sealed class GetMergeFunction(IArtifactStore store)
 {
     [Function("GetMerge")]
@@ -15,11 +16,6 @@ public sealed class GetMergeFunction(IArtifactStore store)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = MergeLinks.CollectionRoute + "/{id}")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken)
-    {
-        MergeStatus? status = await MergeStatusReader.ReadAsync(client, store, id, MergeLinks.FromRequest(request, id), cancellationToken);
-        return status is null
-            ? JsonBodyResult.Error(StatusCodes.Status404NotFound, $"id: no merge '{id}'")
-            : new JsonBodyResult(StatusCodes.Status200OK, status);
-    }
+        CancellationToken cancellationToken) =>
+        await MergeHandlers.GetAsync(request, id, client, store, cancellationToken);
 }

@@ -19,7 +19,7 @@ public static class FunctionsSettings
     public const string HostStorage = "AzureWebJobsStorage";
 
     /// <summary>Container whose new blobs are merge requests.</summary>
-    public const string RequestsContainer = "merge-requests";
+    public const string RequestsContainer = GenMerge.Api.Inbox.MergeRequestInbox.Container;
 
     public static string DefaultLocalRoot =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".genmerge", "store");

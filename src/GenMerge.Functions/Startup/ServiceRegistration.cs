@@ -1,5 +1,5 @@
-using GenMerge.Functions.Blobs;
-using GenMerge.Functions.Merges;
+using GenMerge.Api.Inbox;
+using GenMerge.Api.Merges;
 using GenMerge.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

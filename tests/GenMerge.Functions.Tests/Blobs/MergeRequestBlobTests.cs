@@ -1,6 +1,6 @@
 using System.Text.Json;
 using GenMerge.Functions.Blobs;
-using GenMerge.Functions.Merges;
+using GenMerge.Api.Merges;
 using GenMerge.Functions.Tests.Http;
 using GenMerge.Functions.Tests.Support;
 using GenMerge.Pipeline.Orchestration;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GenMerge.Functions.Blobs;
 using GenMerge.Functions.Http;
-using GenMerge.Functions.Merges;
+using GenMerge.Api.Merges;
 using GenMerge.Functions.Tests.Support;
 using GenMerge.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;

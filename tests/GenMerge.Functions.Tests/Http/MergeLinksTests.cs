@@ -1,4 +1,4 @@
-using GenMerge.Functions.Merges;
+using GenMerge.Api.Merges;
 using GenMerge.Functions.Tests.Support;
 using Microsoft.AspNetCore.Http;
 

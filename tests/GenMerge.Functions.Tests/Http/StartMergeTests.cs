@@ -1,5 +1,5 @@
 using GenMerge.Functions.Http;
-using GenMerge.Functions.Merges;
+using GenMerge.Api.Merges;
 using GenMerge.Functions.Tests.Support;
 using GenMerge.Pipeline.Orchestration;
 using Microsoft.Extensions.Logging.Abstractions;

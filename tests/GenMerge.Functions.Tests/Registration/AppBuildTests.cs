@@ -1,5 +1,5 @@
 using GenMerge.Functions.Blobs;
-using GenMerge.Functions.Merges;
+using GenMerge.Api.Merges;
 using GenMerge.Functions.Startup;
 using GenMerge.Pipeline;
 using GenMerge.Pipeline.Storage;

@@ -59,6 +59,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("StartMerge", "post", "merges")]
     [InlineData("GetMerge", "get", "merges/{id}")]
+    [InlineData("ListMerges", "get", "merges")]
     [InlineData("TerminateMerge", "post", "merges/{id}/terminate")]
     [InlineData("PurgeMerge", "delete", "merges/{id}")]
     public void Http_functions_have_their_routes_function_keys_and_a_durable_client(string name, string method, string route)

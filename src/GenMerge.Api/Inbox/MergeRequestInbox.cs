@@ -1,6 +1,6 @@
 using GenMerge.Pipeline.Storage;
 
-namespace GenMerge.Functions.Blobs;
+namespace GenMerge.Api.Inbox;
 
 /// <summary>
 /// The merge-requests container seen as a store: where the blob trigger writes its
@@ -8,6 +8,9 @@ namespace GenMerge.Functions.Blobs;
 /// </summary>
 public sealed class MergeRequestInbox(IArtifactStore store)
 {
+    /// <summary>The container (or, for `serve --work`, the folder) whose new entries are merge requests.</summary>
+    public const string Container = "merge-requests";
+
     public const string StartedSuffix = ".started.json";
     public const string ErrorSuffix = ".error.json";
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace GenMerge.Functions.Blobs;
+namespace GenMerge.Api.Inbox;
 
 /// <summary>
 /// The run id of a merge started by a request blob: a function of the blob's name alone, so a

@@ -4,7 +4,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using GenMerge.Pipeline.Runs;
 
-namespace GenMerge.Functions.Merges;
+namespace GenMerge.Api.Merges;
 
 /// <summary>Builds a <see cref="MergeStatus"/> from the task hub (and, for a finished run, the artifact store's locations).</summary>
 public static class MergeStatusReader

@@ -3,13 +3,14 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace GenMerge.Functions.Http;
+namespace GenMerge.Api.Http;
 
 /// <summary>
-/// A JSON response written with the app's own serializer settings (camelCase, enums as strings, nulls
-/// left out). Self-contained: needs no MVC services, so it behaves the same in the host and in tests.
+/// A JSON response written with the API's own serializer settings (camelCase, enums as strings, nulls
+/// left out). Self-contained: needs no MVC services, and is both an IActionResult (the Functions app)
+/// and an IResult (`genmerge serve`'s minimal API), so one handler serves both hosts.
 /// </summary>
-public sealed class JsonBodyResult(int statusCode, object body, string? location = null) : IActionResult
+public sealed class JsonBodyResult(int statusCode, object body, string? location = null) : IActionResult, IResult
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -23,13 +24,15 @@ public sealed class JsonBodyResult(int statusCode, object body, string? location
 
     public static JsonBodyResult Error(int statusCode, string message) => new(statusCode, new ErrorBody(message));
 
-    public async Task ExecuteResultAsync(ActionContext context)
+    public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
+
+    public async Task ExecuteAsync(HttpContext context)
     {
-        HttpResponse response = context.HttpContext.Response;
+        HttpResponse response = context.Response;
         response.StatusCode = StatusCode;
         response.ContentType = "application/json; charset=utf-8";
         if (Location is not null) response.Headers.Location = Location;
-        await JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), Json, context.HttpContext.RequestAborted);
+        await JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), Json, context.RequestAborted);
     }
 }
 

@@ -5,7 +5,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using GenMerge.Pipeline.Runs;
 
-namespace GenMerge.Functions.Merges;
+namespace GenMerge.Api.Merges;
 
 /// <summary>
 /// Checks a merge request before any compute (schema, then that every model exists in the artifact

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace GenMerge.Functions.Merges;
+namespace GenMerge.Api.Merges;
 
 /// <summary>The management URLs of one merge, as returned by POST /api/merges.</summary>
 public sealed record MergeLinks(string Id, string StatusQueryGetUri, string TerminatePostUri, string PurgeDeleteUri)

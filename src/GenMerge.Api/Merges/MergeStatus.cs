@@ -1,7 +1,7 @@
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Runs;
 
-namespace GenMerge.Functions.Merges;
+namespace GenMerge.Api.Merges;
 
 /// <summary>Body of GET /api/merges/{id}.</summary>
 public sealed record MergeStatus
