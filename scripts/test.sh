@@ -15,5 +15,15 @@ else
   trap 'bash scripts/azurite.sh stop' EXIT
 fi
 
+# Debian's chromium for the dashboard test (Playwright drives /usr/bin/chromium; no browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "chromium: installing Debian's chromium for the dashboard test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium: /usr/bin/chromium missing and cannot be installed here (needs root and apt-get); the dashboard test will fail" >&2
+  fi
+fi
+
 dotnet build GenMerge.Functions.sln -c Release -nologo -v q
 dotnet test GenMerge.Functions.sln -c Release --no-build -nologo "$@"
