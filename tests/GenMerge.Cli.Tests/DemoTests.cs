@@ -11,18 +11,18 @@ public class DemoTests
     {
         var emoji = EmojiCache.Root;
         using var cli = new CliRunner();
-        // Only flags is cached here: smileys must fall back to held-out samples of its source, and say so.
+        // Only flags is cached here: animals must fall back to held-out samples of its source, and say so.
         var partial = cli.PathOf("emoji");
         CopyFolder(Path.Combine(emoji, "flags"), Path.Combine(partial, "flags"));
         cli.Env["GENMERGE_EMOJI"] = partial;
         var r = cli.Run(TimeSpan.FromMinutes(10), "demo", "--quick", "--out", cli.PathOf("out"));
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("source smileys:", r.Stdout);
+        Assert.Contains("source animals:", r.Stdout);
         Assert.Contains("evaluated against held-out samples of the source instead", r.Stdout);
         Assert.Contains($"evaluated against the real emoji images in {Path.Combine(partial, "flags")}", r.Stdout);
 
         var report = MergeReport.FromJson(File.ReadAllText(cli.PathOf("out/report.json")));
-        Assert.Equal(new[] { "smileys", "flags" }, report.Domains.Select(d => d.Name));
+        Assert.Equal(new[] { "animals", "flags" }, report.Domains.Select(d => d.Name));
         Assert.Equal(Path.Combine(partial, "flags"), report.Domains[1].Reference);
         Assert.StartsWith("held-out samples of source", report.Domains[0].Reference);
         Assert.All(report.Domains, d => Assert.InRange(d.Accuracy, 0, 1));
@@ -43,8 +43,8 @@ public class DemoTests
         var r = cli.Run("demo", "--quick", "--out", cli.PathOf("out"));
         Assert.Equal(2, r.ExitCode);
         var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains($"shipped model {cli.PathOf("models/emoji-smileys.safetensors")} is missing", line);
-        Assert.Contains("git checkout -- models/emoji-smileys.safetensors", line);
+        Assert.Contains($"shipped model {cli.PathOf("models/emoji-animals.safetensors")} is missing", line);
+        Assert.Contains("git checkout -- models/emoji-animals.safetensors", line);
         Assert.False(Directory.Exists(cli.PathOf("out")));
     }
 
@@ -53,9 +53,9 @@ public class DemoTests
     {
         using var cli = new CliRunner();
         Directory.CreateDirectory(cli.PathOf("models"));
-        var shipped = Path.Combine(AppContext.BaseDirectory, "models", "emoji-smileys.safetensors");
+        var shipped = Path.Combine(AppContext.BaseDirectory, "models", "emoji-animals.safetensors");
         var bytes = File.ReadAllBytes(shipped);
-        File.WriteAllBytes(cli.PathOf("models/emoji-smileys.safetensors"), bytes[..(bytes.Length / 2)]);
+        File.WriteAllBytes(cli.PathOf("models/emoji-animals.safetensors"), bytes[..(bytes.Length / 2)]);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "models", "emoji-flags.safetensors"), cli.PathOf("models/emoji-flags.safetensors"));
         cli.Env["GENMERGE_MODELS"] = cli.PathOf("models");
         var r = cli.Run("demo", "--quick", "--out", cli.PathOf("out"));

@@ -11,7 +11,7 @@ namespace GenMerge.Cli.Demo;
 public static class ShippedModels
 {
     /// <summary>The domains with a shipped model, in the order the demo lists them.</summary>
-    public static IReadOnlyList<string> Domains { get; } = new[] { "smileys", "flags", "animals", "food" };
+    public static IReadOnlyList<string> Domains { get; } = new[] { "animals", "flags", "smileys", "food" };
 
     /// <summary>models/ next to the CLI binary; GENMERGE_MODELS points elsewhere (tests).</summary>
     public static string Folder =>
