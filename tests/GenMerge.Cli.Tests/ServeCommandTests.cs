@@ -11,10 +11,14 @@ public sealed class ServeCommandTests : IDisposable
 
     public void Dispose() => cli.Dispose();
 
-    [Fact]
-    public async Task Serve_listens_where_it_says_answers_the_api_and_stops_on_sigterm()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // --storage: the default --work must not count as "both given"
+    public async Task Serve_listens_where_it_says_answers_the_api_and_stops_on_sigterm(bool azurite)
     {
-        using Process p = cli.Start("serve", "--work", cli.PathOf("work"), "--urls", "http://127.0.0.1:0", "--max-activities", "1");
+        cli.Env["GENMERGE_TASKHUB"] = "servecli" + Guid.NewGuid().ToString("N")[..10];
+        string[] where = azurite ? ["--storage", "UseDevelopmentStorage=true", "--no-worker"] : ["--work", cli.PathOf("work")];
+        using Process p = cli.Start(["serve", .. where, "--urls", "http://127.0.0.1:0", "--max-activities", "1"]);
         try
         {
             var stdout = new List<string>();

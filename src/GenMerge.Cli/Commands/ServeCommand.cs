@@ -29,7 +29,7 @@ public static class ServeCommand
         };
         cmd.SetAction((p, ct) => CliErrors.GuardAsync(async () =>
         {
-            if (p.GetResult(storage) is not null && p.GetResult(work) is not null)
+            if (p.GetResult(storage) is { Implicit: false } && p.GetResult(work) is { Implicit: false })
                 throw new UserError("--storage and --work: give one; with --storage nothing but the API key goes to a local folder");
             var options = new ServeOptions
             {
