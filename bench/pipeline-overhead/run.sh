@@ -61,7 +61,7 @@ serve_merge() { # dir home hub: the merge through `genmerge serve` (API only) an
   while state=$(curl -sf "$url/merges/$id" | jq -r .runtimeStatus); [[ $state != Completed && $state != Failed && $state != Terminated ]]; do sleep 0.5; done
   [ "$state" = Completed ] || { echo "serve: run $id $state (see $dir.log, $dir.worker.log)" >&2; exit 1; }
   curl -sf "$url/merges/$id/files/report.json" > "$dir/report.json"
-  kill -INT $spid $wpid; wait $spid $wpid || true
+  kill -TERM $spid $wpid; wait $spid $wpid || true  # not INT: background jobs of a script ignore SIGINT
 }
 
 declare -A WALL
