@@ -38,6 +38,17 @@ public sealed class LocalDurableHostTests
         for (int i = 1; i <= width; i++) Assert.Equal(1, Count($"{key}/square/{i}"));
     }
 
+    /// <summary>Waits until the blocked gate activity of run <paramref name="key"/> is running.</summary>
+    static async Task GateStartedAsync(string key, string where)
+    {
+        var sw = Stopwatch.StartNew();
+        while (Count($"{key}/gate") == 0)
+        {
+            Assert.True(sw.Elapsed < Patience, $"the gate activity never started {where}".Trim());
+            await Task.Delay(50);
+        }
+    }
+
     [Fact]
     public async Task Fan_out_completes_in_memory()
     {
@@ -77,12 +88,7 @@ public sealed class LocalDurableHostTests
         {
             id = await first.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", new FanOutInput(key, 3));
             // Wait until the squares are done and the gate activity is running (and stuck).
-            var sw = Stopwatch.StartNew();
-            while (Count($"{key}/gate") == 0)
-            {
-                Assert.True(sw.Elapsed < Patience, "the gate activity never started on the first host");
-                await Task.Delay(50);
-            }
+            await GateStartedAsync(key, "on the first host");
             Assert.Equal(OrchestrationRuntimeStatus.Running, (await first.Client.GetInstanceAsync(id))!.RuntimeStatus);
         } // first host stops while the gate activity is in flight
 
@@ -160,12 +166,7 @@ public sealed class LocalDurableHostTests
         await using (var first = await LocalDurableHost.StartAsync(Register, AzuriteOptions(hub)))
         {
             id = await first.Client.ScheduleNewOrchestrationInstanceAsync("GateThenSquare", new FanOutInput(key, 3));
-            var sw = Stopwatch.StartNew();
-            while (Count($"{key}/gate") == 0)
-            {
-                Assert.True(sw.Elapsed < Patience, "the gate activity never started");
-                await Task.Delay(50);
-            }
+            await GateStartedAsync(key, "");
             var drain = first.DrainAsync(Patience);
             await Task.Delay(TimeSpan.FromSeconds(1));
             Assert.False(drain.IsCompleted, "the drain did not wait for the running activity");
