@@ -61,7 +61,15 @@ public static class DemoCommand
             var runId = RunIds.New();
             System.Console.WriteLine($"run id: {runId}");
             var launcher = opts.Launcher(p);
-            var request = await launcher.PrepareAsync(runId, sources, profile.Domains, opts.Settings(p, profile.Merge));
+            MergeRequest request;
+            try
+            {
+                request = await launcher.PrepareAsync(runId, sources, profile.Domains, opts.Settings(p, profile.Merge));
+            }
+            catch (CheckpointException e) when (ShippedModels.Unusable(e) is { } shipped)
+            {
+                throw shipped;
+            }
             var status = await launcher.RunAsync(runId, request, ct);
             var code = await MergeCommand.Finish(launcher, status, output);
             if (code == 0)

@@ -19,23 +19,24 @@ public static class ShippedModels
 
     public static string FileName(string domain) => $"emoji-{domain}.safetensors";
 
-    /// <summary>The checked path of a shipped model: a clear error naming the file and how to restore it.</summary>
+    /// <summary>The path of a shipped model; a clear error naming the file and how to restore it when it is missing.</summary>
     public static string Resolve(string domain)
     {
         if (!Domains.Contains(domain))
             throw new UserError($"--domains: no shipped model for '{domain}'; shipped: {string.Join(", ", Domains)}");
         var path = Path.Combine(Folder, FileName(domain));
-        var restore = $"restore it with `git checkout -- models/{FileName(domain)}` and rebuild";
-        if (!File.Exists(path)) throw new UserError($"shipped model {path} is missing; {restore}");
-        try
-        {
-            // A full load: every tensor present, finite and of the right shape.
-            using var _ = Checkpoint.Load(path);
-        }
-        catch (CheckpointException e)
-        {
-            throw new UserError($"shipped model {path} is unusable ({e.Problem}); {restore}");
-        }
+        if (!File.Exists(path)) throw new UserError($"shipped model {path} is missing; {Restore(path)}");
         return path;
     }
+
+    /// <summary>
+    /// A load error (the merge loads every source fully before a run exists) of a shipped model, with how to restore it;
+    /// null for any other file.
+    /// </summary>
+    public static UserError? Unusable(CheckpointException e) =>
+        Path.GetDirectoryName(Path.GetFullPath(e.File)) == Path.GetFullPath(Folder) && Domains.Any(d => FileName(d) == Path.GetFileName(e.File))
+            ? new UserError($"shipped model {e.File} is unusable ({e.Problem}); {Restore(e.File)}")
+            : null;
+
+    static string Restore(string path) => $"restore it with `git checkout -- models/{Path.GetFileName(path)}` and rebuild";
 }

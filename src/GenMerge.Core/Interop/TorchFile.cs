@@ -62,10 +62,7 @@ public static class TorchFile
         var storages = new Dictionary<string, TorchStorage>();
         object? PersistentLoad(object? pid)
         {
-            if (pid is not object?[] { Length: >= 5 } t || t[0] is not "storage" || t[1] is not PickleGlobal g || t[2] is not string key)
-                throw new CheckpointException(source, $"unsupported persistent id {PickleReader.Describe(pid)}");
-            var type = StorageType(g, source);
-            long numel = TorchGlobals.Long(t[4]);
+            var (t, type, key, numel) = StorageId(pid, source);
             if (numel < 0) throw new CheckpointException(source, $"storage '{key}' declares {numel} elements");
             if (t.Length > 5 && t[5] is object?[] { Length: 3 })
                 throw new CheckpointException(source, "legacy storage views are not supported");
@@ -117,10 +114,7 @@ public static class TorchFile
             var cache = new Dictionary<string, TorchStorage>();
             object? PersistentLoad(object? pid)
             {
-                if (pid is not object?[] { Length: >= 5 } t || t[0] is not "storage" || t[1] is not PickleGlobal g || t[2] is not string key)
-                    throw new CheckpointException(source, $"unsupported persistent id {PickleReader.Describe(pid)}");
-                var type = StorageType(g, source);
-                long numel = TorchGlobals.Long(t[4]);
+                var (_, type, key, numel) = StorageId(pid, source);
                 if (cache.TryGetValue(key, out var s)) return s;
                 var entry = zip.GetEntry(prefix + "data/" + key) ?? throw new CheckpointException(source, $"zip archive lacks storage '{prefix}data/{key}'");
                 long bytes = checked(numel * type.ElementSize);
@@ -143,6 +137,14 @@ public static class TorchFile
             return ms.ToArray();
         }
         catch (InvalidDataException ex) { throw new CheckpointException(source, $"zip entry '{e.FullName}' is corrupt ({ex.Message})", ex); }
+    }
+
+    /// <summary>A storage's persistent id, as both formats write it: ("storage", type, key, location, numel[, view]).</summary>
+    private static (object?[] Id, TorchStorageType Type, string Key, long ElementCount) StorageId(object? pid, string source)
+    {
+        if (pid is not object?[] { Length: >= 5 } t || t[0] is not "storage" || t[1] is not PickleGlobal g || t[2] is not string key)
+            throw new CheckpointException(source, $"unsupported persistent id {PickleReader.Describe(pid)}");
+        return (t, StorageType(g, source), key, TorchGlobals.Long(t[4]));
     }
 
     private static TorchStorageType StorageType(PickleGlobal g, string source) =>

@@ -38,6 +38,16 @@ public sealed class LocalDurableHostTests
         for (int i = 1; i <= width; i++) Assert.Equal(1, Count($"{key}/square/{i}"));
     }
 
+    /// <summary>A fresh Azurite task hub and run key whose gate activity blocks until <c>block</c> is released.</summary>
+    static (string Hub, string Key, TaskCompletionSource Block) GatedRun()
+    {
+        Azurite.EnsureRunning();
+        string key = Guid.NewGuid().ToString("N");
+        var block = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Blocked[key] = block;
+        return (Azurite.UniqueName("t"), key, block);
+    }
+
     /// <summary>Waits until the blocked gate activity of run <paramref name="key"/> is running.</summary>
     static async Task GateStartedAsync(string key, string where)
     {
@@ -77,11 +87,7 @@ public sealed class LocalDurableHostTests
     [Fact]
     public async Task New_host_resumes_without_rerunning_finished_activities()
     {
-        Azurite.EnsureRunning();
-        string hub = Azurite.UniqueName("t");
-        string key = Guid.NewGuid().ToString("N");
-        var block = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Blocked[key] = block;
+        var (hub, key, block) = GatedRun();
         string id;
 
         await using (var first = await LocalDurableHost.StartAsync(Register, AzuriteOptions(hub)))
@@ -107,11 +113,7 @@ public sealed class LocalDurableHostTests
     [Fact]
     public async Task Long_activity_keeps_its_lock_and_runs_once()
     {
-        Azurite.EnsureRunning();
-        string key = Guid.NewGuid().ToString("N");
-        string hub = Azurite.UniqueName("t");
-        var block = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Blocked[key] = block;
+        var (hub, key, block) = GatedRun();
         await using var host = await LocalDurableHost.StartAsync(Register, AzuriteOptions(hub));
         string id = await host.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", new FanOutInput(key, 1));
         // Hold the activity well past its visibility timeout (3 s): without lock renewal its
@@ -157,11 +159,7 @@ public sealed class LocalDurableHostTests
     [Fact]
     public async Task Drain_waits_for_the_running_activity_and_then_takes_no_new_work()
     {
-        Azurite.EnsureRunning();
-        string hub = Azurite.UniqueName("t");
-        string key = Guid.NewGuid().ToString("N");
-        var block = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Blocked[key] = block;
+        var (hub, key, block) = GatedRun();
         string id;
         await using (var first = await LocalDurableHost.StartAsync(Register, AzuriteOptions(hub)))
         {
