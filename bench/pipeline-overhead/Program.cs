@@ -41,19 +41,19 @@ int Merge()
     Lap("validate");
 
     // shards: the same uint8 safetensors round trip the pipeline's data goes through, kept in memory.
-    var data = new List<Tensor>();
+    var data = new List<(Tensor Images, Tensor Z)>();
     for (int m = 0; m < sources.Count; m++)
     {
-        var parts = new List<Tensor>();
-        for (int k = 0; k < s.Shards; k++)
+        var parts = new List<(Tensor Images, Tensor Z)>();
+        for (int k = 0; k < s.Shards(sources.Count, sources.Count); k++)
         {
             using var ms = new MemoryStream();
-            SyntheticShards.Write(sources[m], m, k, s.ShardCount(k), s.Seed, ms, hashes[m]);
+            SyntheticShards.Write(sources[m], m, k, s.ShardCount(k, sources.Count, sources.Count), s.Seed, ms, hashes[m]);
             ms.Position = 0;
-            parts.Add(SyntheticShards.ReadImages(ms, $"shard {names[m]}/{k}"));
+            parts.Add(SyntheticShards.ReadPairs(ms, $"shard {names[m]}/{k}"));
         }
-        data.Add(cat(parts, 0));
-        foreach (var p in parts) p.Dispose();
+        data.Add((cat(parts.Select(p => p.Images).ToList(), 0), cat(parts.Select(p => p.Z).ToList(), 0)));
+        foreach (var p in parts) { p.Images.Dispose(); p.Z.Dispose(); }
     }
     Lap("shards");
 
@@ -80,7 +80,7 @@ int Merge()
         {
             var copy = ModelCopy.Clone(sources[s.Root]);
             if (m != s.Root && s.RootingSteps > 0)
-                Train(copy, new UnconditionalData(new TensorImageSource(data[m], s.Seed, names[m])), s.RootingSteps, $"rooted/{names[m]}");
+                Train(copy, new UnconditionalData(new ShardPool(data[m].Images, data[m].Z, s.Seed, names[m])), s.RootingSteps, $"rooted/{names[m]}");
             rooted.Add(copy);
         }
         if (s.RootingSteps > 0) Lap("rooting");
@@ -92,7 +92,7 @@ int Merge()
 
     int finetune = s.FinetuneSteps(sources.Count);
     if (finetune > 0)
-        Train(merged, new ClassMixData(data.Select((t, k) => (IImageSource)new TensorImageSource(t, s.Seed + k, names[k])).ToList(), s.Seed), finetune, "finetune");
+        Train(merged, new ClassMixData(data.Select((t, k) => (IClassSamples)new ShardPool(t.Images, t.Z, s.Seed + k, names[k])).ToList(), s.Seed), finetune, "finetune");
     Checkpoint.Save(merged, Path.Combine(o.Out, "merged.safetensors"));
     Lap("finetune");
 
@@ -143,7 +143,7 @@ int Merge()
     File.WriteAllText(Path.Combine(o.Out, "report.json"), report.ToJson());
     File.WriteAllText(Path.Combine(o.Out, "report.md"), report.ToMarkdown());
     foreach (var f in feats) f.Dispose();
-    foreach (var t in data) t.Dispose();
+    foreach (var t in data) { t.Images.Dispose(); t.Z.Dispose(); }
     foreach (var m in sources.Concat(rooted)) m.Dispose();
     Console.WriteLine($"direct merge done in {total.Elapsed.TotalSeconds:F1} s: {Path.Combine(o.Out, "report.md")}");
     return 0;

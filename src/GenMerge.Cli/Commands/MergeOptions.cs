@@ -23,7 +23,17 @@ public sealed class MergeOptions
     public readonly Option<int?> MergeSteps = new("--merge-steps") { Description = "Conditional merge fine-tuning steps" };
     public readonly Option<int?> SegmentSteps = new("--segment-steps") { Description = "Steps per resumable training segment" };
     public readonly Option<int?> Batch = new("--batch") { Description = "Batch size" };
-    public readonly Option<int?> Samples = new("--samples") { Description = "Synthetic images drawn from each source model" };
+    public readonly Option<int?> Samples = new("--samples") { Description = $"Synthetic images drawn from each source class for the shards pool (default: sized from the steps, each sample seen at most ~{MergeSettings.SampleReuse} times per job, at most {MergeSettings.MaxBudgetSamples})" };
+    public readonly Option<string?> Data = new Option<string?>("--data")
+    {
+        Description = $"Training data: shards (a stored pool of synthetic samples) or live (every training segment samples the sources at each step; no pool); default {D.Data}",
+    }.AcceptOnlyFromAmong(DataModes.All.ToArray());
+    public readonly Option<double?> Distill = new("--distill") { Description = "Paired distillation weight in pixels: G(z, class i) pulled toward source i's G_i(z) at the same z, besides the adversarial loss (default 0: off)" };
+    public readonly Option<double?> DistillFeatures = new("--distill-features") { Description = "Paired distillation weight on D's intermediate features of G(z, class i) and G_i(z) (default 0: off)" };
+    public readonly Option<string?> DistillLoss = new Option<string?>("--distill-loss")
+    {
+        Description = $"How distillation measures differences: l1 or l2 (default {D.DistillLoss})",
+    }.AcceptOnlyFromAmong(Core.Training.Distillation.Losses.ToArray());
     public readonly Option<int?> EvalSamples = new("--eval-samples") { Description = "Images per domain for FID-R18/KID-R18" };
     public readonly Option<double?> Lr = new("--lr") { Description = Invariant($"Adam learning rate (G and D) of merge fine-tuning, and of rooting unless --rooting-lr is given (default {D.Lr})") };
     public readonly Option<double?> RootingLr = new("--rooting-lr") { Description = "Learning rate of the rooting steps (default: --lr)" };
@@ -51,7 +61,7 @@ public sealed class MergeOptions
     };
     public readonly Option<string> Work = new("--work") { Description = "Local working folder (store, cache)", DefaultValueFactory = _ => MergeLauncher.DefaultWorkDir };
 
-    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Samples, EvalSamples, Seed, Storage, TaskHub, Work };
+    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Data, Samples, Distill, DistillFeatures, DistillLoss, EvalSamples, Seed, Storage, TaskHub, Work };
 
     /// <summary>The merge settings; unset values come from <paramref name="defaults"/>.</summary>
     public MergeSettings Settings(ParseResult p, MergeSettings defaults) => defaults with
@@ -71,7 +81,11 @@ public sealed class MergeOptions
         AugmentPipe = p.GetValue(AugPipe) ?? defaults.AugmentPipe,
         Select = p.GetValue(Select) ?? defaults.Select,
         Gamma = p.GetValue(Gamma) ?? defaults.Gamma,
+        Data = p.GetValue(Data) ?? defaults.Data,
         SamplesPerModel = p.GetValue(Samples) ?? defaults.SamplesPerModel,
+        Distill = p.GetValue(Distill) ?? defaults.Distill,
+        DistillFeatures = p.GetValue(DistillFeatures) ?? defaults.DistillFeatures,
+        DistillLoss = p.GetValue(DistillLoss) ?? defaults.DistillLoss,
         EvalSamples = p.GetValue(EvalSamples) ?? defaults.EvalSamples,
     };
 

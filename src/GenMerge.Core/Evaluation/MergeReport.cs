@@ -54,6 +54,10 @@ public sealed record MergeReport
     [JsonPropertyName("freeze_d")] public int? FreezeD { get; init; }
     /// <summary>Augmentation of what D saw: "ada (target 0.6, from p 0)", "fixed p 0.2" (absent: none, or nothing trained).</summary>
     [JsonPropertyName("aug")] public string? Aug { get; init; }
+    /// <summary>The training data: "live" (the sources sampled at every step) or "shards, N per class" (absent: nothing trained).</summary>
+    [JsonPropertyName("data")] public string? Data { get; init; }
+    /// <summary>Paired distillation: "pixels 1 (l1), D features 0.5 (l1)" (absent: off).</summary>
+    [JsonPropertyName("distill")] public string? Distill { get; init; }
     /// <summary>R1 weight actually used (the request's, else the heuristic's).</summary>
     [JsonPropertyName("r1_gamma")] public double R1Gamma { get; init; }
     /// <summary>Half-life of the fine-tuning's G_ema in thousands of images (absent without fine-tuning).</summary>
@@ -91,7 +95,9 @@ public sealed record MergeReport
         var ema = EmaKimg is double k ? $", G_ema half-life {k.ToString("G3", ci)} kimg{(EmaRampup > 0 ? " ramped up" : "")}" : "";
         var freeze = FreezeD is int n ? $", Freeze-D: D's first {n} block{(n == 1 ? "" : "s")} fixed" : "";
         var aug = Aug is { } a ? $", D augmentation {a}" : "";
-        sb.AppendLine($"{Family} {Resolution}x{Resolution}, root `{Root}`, rooting {RootingSteps} steps{rootingLr}, fine-tuning {FinetuneSteps} steps (lr {Lr.ToString("G4", ci)}{finalLr}, R1 gamma {R1Gamma.ToString("G4", ci)}{ema}{freeze}{aug}), seed {Seed}, {EvalSamples} images per domain for FID-R18/KID-R18 (ResNet18 features, not Inception).");
+        var data = Data is { } dm ? $", data {dm}" : "";
+        var distill = Distill is { } ds ? $", distillation {ds}" : "";
+        sb.AppendLine($"{Family} {Resolution}x{Resolution}, root `{Root}`, rooting {RootingSteps} steps{rootingLr}, fine-tuning {FinetuneSteps} steps (lr {Lr.ToString("G4", ci)}{finalLr}, R1 gamma {R1Gamma.ToString("G4", ci)}{ema}{freeze}{aug}{data}{distill}), seed {Seed}, {EvalSamples} images per domain for FID-R18/KID-R18 (ResNet18 features, not Inception).");
         sb.AppendLine();
         sb.AppendLine("| domain | class | reference | FID-R18 | source FID-R18 | ratio | KID-R18 | accuracy | source accuracy |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|");

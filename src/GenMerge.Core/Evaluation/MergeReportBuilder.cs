@@ -45,6 +45,9 @@ public static class MergeReportBuilder
             FinalLr = finetuneSteps > 0 ? s.FinalLr : null,
             FreezeD = s.FreezeD > 0 && trains ? s.FreezeD : null,
             Aug = trains ? Augmentation(s) : null,
+            Data = !trains ? null : s.Data == DataModes.Live ? DataModes.Live
+                : Invariant($"{DataModes.Shards}, {s.SamplesPerClass(o.Domains.Count, models)} per class"),
+            Distill = trains ? Distillation(s) : null,
             R1Gamma = finetune.R1Gamma,
             EmaKimg = finetuneSteps > 0 ? finetune.EmaKimg : null,
             EmaRampup = finetuneSteps > 0 ? finetune.EmaRampup : null,
@@ -52,6 +55,14 @@ public static class MergeReportBuilder
             TimingsS = o.TimingsS, WeightDistance = o.WeightDistance, Images = o.Images,
             Selection = o.Selection, Workers = o.Workers,
         };
+    }
+
+    static string? Distillation(MergeSettings s)
+    {
+        var parts = new List<string>();
+        if (s.Distill > 0) parts.Add(Invariant($"pixels {s.Distill:G4} ({s.DistillLoss})"));
+        if (s.DistillFeatures > 0) parts.Add(Invariant($"D features {s.DistillFeatures:G4} ({s.DistillLoss})"));
+        return parts.Count == 0 ? null : string.Join(", ", parts);
     }
 
     static string? Augmentation(MergeSettings s) => s.Augment switch

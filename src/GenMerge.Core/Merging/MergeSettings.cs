@@ -40,9 +40,18 @@ public sealed record MergeSettings
     /// <summary>R1 weight; null: stylegan2-ada's heuristic 0.0002 * R^2 / batch.</summary>
     [JsonPropertyName("gamma")] public double? Gamma { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
-    /// <summary>Synthetic samples drawn from each source model (the training data).</summary>
-    [JsonPropertyName("samples_per_model")] public int SamplesPerModel { get; init; } = 4096;
+    /// <summary>Where training data comes from (<see cref="DataModes"/>): a stored pool of shards, or live samples of the sources.</summary>
+    [JsonPropertyName("data")] public string Data { get; init; } = DataModes.Shards;
+    /// <summary>Synthetic samples drawn from each source class for the shards pool; null: sized from the step budget
+    /// (<see cref="SamplesPerClass"/>). Unused with live data.</summary>
+    [JsonPropertyName("samples_per_model")] public int? SamplesPerModel { get; init; }
     [JsonPropertyName("shard_size")] public int ShardSize { get; init; } = 1024;
+    /// <summary>Weight of paired distillation in pixels (<see cref="Distillation"/>): G(z, class i) pulled toward G_i(z); 0: off.</summary>
+    [JsonPropertyName("distill")] public double Distill { get; init; }
+    /// <summary>Weight of paired distillation in D's intermediate features; 0: off.</summary>
+    [JsonPropertyName("distill_features")] public double DistillFeatures { get; init; }
+    /// <summary>How distillation measures differences: l1 or l2.</summary>
+    [JsonPropertyName("distill_loss")] public string DistillLoss { get; init; } = Distillation.L1;
     /// <summary>Images per domain for FID/KID (merged, source and reference each).</summary>
     [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; } = 500;
     /// <summary>Which fine-tuning checkpoint is published (<see cref="SnapshotSelection"/>): the last, or the best
@@ -66,9 +75,12 @@ public sealed record MergeSettings
         if (FreezeD > 0 && !MergeMethod.StartsFromTrained(Method))
             throw new ArgumentException($"freeze_d: {FreezeD}, but method '{Method}' trains D from random init: frozen blocks would stay random");
         // The augmentation fields are checked where the trainer checks them (aug, aug_p, aug_target, aug_pipe).
-        new TrainOptions { Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget, AugmentPipe = AugmentPipe }.Validate();
+        // So are distill, distill_features and distill_loss.
+        new TrainOptions { Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget, AugmentPipe = AugmentPipe,
+                           Distill = Distill, DistillFeatures = DistillFeatures, DistillLoss = DistillLoss }.Validate();
         if (Gamma is < 0) throw new ArgumentException($"gamma: {Gamma} must be >= 0");
-        if (SamplesPerModel < 1) throw new ArgumentException($"samples_per_model: {SamplesPerModel} must be >= 1");
+        DataModes.Validate(Data);
+        if (SamplesPerModel is < 1) throw new ArgumentException($"samples_per_model: {SamplesPerModel} must be >= 1");
         if (ShardSize < 1) throw new ArgumentException($"shard_size: {ShardSize} must be >= 1");
         if (EvalSamples < 2) throw new ArgumentException($"eval_samples: {EvalSamples} must be >= 2");
         SnapshotSelection.Validate(Select);
@@ -91,9 +103,35 @@ public sealed record MergeSettings
 
     public double LrOf(bool rooting) => rooting ? RootingLr ?? Lr : Lr;
 
-    [JsonIgnore] public int Shards => (SamplesPerModel + ShardSize - 1) / ShardSize;
+    /// <summary>How often a pool sized from the budget lets a job see each sample, at most: few enough that D does not
+    /// memorise the pool (with 4096 samples over 10k+ steps it did, and needed ADA), few samples enough to generate and store.</summary>
+    public const int SampleReuse = 4;
+    /// <summary>The largest pool sized from the budget, per class (32 px: 12 MB of uint8; 1024 px: 12 GB, so set it yourself there).</summary>
+    public const int MaxBudgetSamples = 65536;
 
-    public int ShardCount(int shard) => Math.Min(ShardSize, SamplesPerModel - shard * ShardSize);
+    /// <summary>
+    /// Samples per class in the shards pool: <see cref="SamplesPerModel"/>, else the most samples one job may draw of a class
+    /// (a rooting job up to all its batches, the fine-tuning 1/N of each batch)
+    /// over <see cref="SampleReuse"/>, in whole shards, at most <see cref="MaxBudgetSamples"/>.
+    /// </summary>
+    /// <param name="classes">Classes of the merge (N).</param>
+    /// <param name="models">Source models.</param>
+    public int SamplesPerClass(int classes, int models)
+    {
+        if (SamplesPerModel is int n) return n;
+        long rooting = MergeMethod.UsesRooting(Method) ? (long)RootingSteps * BatchSize : 0;
+        long finetune = (long)FinetuneSteps(models) * BatchSize / Math.Max(classes, 1);
+        long want = (Math.Max(rooting, finetune) + SampleReuse - 1) / SampleReuse;
+        long shards = Math.Max(1, (want + ShardSize - 1) / ShardSize);
+        return (int)Math.Min(shards * ShardSize, Math.Max(MaxBudgetSamples, ShardSize));
+    }
+
+    /// <summary>Shards per class of the pool (<see cref="SamplesPerClass"/>); none with live data.</summary>
+    public int Shards(int classes, int models) =>
+        Data == DataModes.Live ? 0 : (SamplesPerClass(classes, models) + ShardSize - 1) / ShardSize;
+
+    /// <summary>Samples in shard <paramref name="shard"/> of a class.</summary>
+    public int ShardCount(int shard, int classes, int models) => Math.Min(ShardSize, SamplesPerClass(classes, models) - shard * ShardSize);
 
     /// <summary>Training options of one job: a rooting job (<paramref name="rooting"/>) or the merge fine-tuning.</summary>
     public TrainOptions Training(int steps, int resolution, bool rooting = false) => new TrainOptions
@@ -102,6 +140,7 @@ public sealed record MergeSettings
         R1Gamma = Gamma ?? TrainOptions.HeuristicGamma(resolution, BatchSize),
         FinalLrFactor = !rooting && FinalLr is double f ? f / Lr : 1.0,
         FreezeD = FreezeD,
+        Distill = Distill, DistillFeatures = DistillFeatures, DistillLoss = DistillLoss,
         Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget, AugmentPipe = AugmentPipe,
     }.Resuming(rooting || MergeMethod.StartsFromTrained(Method));
 }

@@ -39,12 +39,14 @@ public static class SyntheticShards
         SafeTensors.Write(output, new Dictionary<string, Tensor> { ["z"] = z, ["images"] = bytes, ["class"] = labels }, meta);
     }
 
-    /// <summary>Reads a shard's images back as float32 in [-1, 1], [N, C, R, R].</summary>
-    public static Tensor ReadImages(Stream input, string name = "shard")
+    /// <summary>Reads a shard as stored: images uint8 [N, C, R, R] and the latents that made them, z [N, z_dim].</summary>
+    public static (Tensor Images, Tensor Z) ReadPairs(Stream input, string name = "shard")
     {
         using var file = SafeTensors.Read(input, name);
-        if (!file.Tensors.TryGetValue("images", out var img))
-            throw new InvalidDataException($"{name}: not a synthetic shard (no 'images' tensor)");
-        return img.to(float32).div(127.5).sub(1);
+        if (!file.Tensors.TryGetValue("images", out var img) || img.dtype != ScalarType.Byte)
+            throw new InvalidDataException($"{name}: not a synthetic shard (no uint8 'images' tensor)");
+        if (!file.Tensors.TryGetValue("z", out var z) || z.dim() != 2 || z.shape[0] != img.shape[0])
+            throw new InvalidDataException($"{name}: not a synthetic shard (no 'z' tensor [{img.shape[0]}, z_dim] beside its images)");
+        return (img.clone(), z.clone());
     }
 }

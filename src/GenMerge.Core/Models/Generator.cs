@@ -25,4 +25,8 @@ public abstract class Discriminator : nn.Module<Tensor, Tensor?, Tensor>
     protected Discriminator(string name, ModelConfig config) : base(name) => Config = config.Validate();
 
     public ModelConfig Config { get; }
+
+    /// <summary>The activations after each of D's image blocks (nearest the image first), before the epilogue and any class
+    /// input: what distillation's feature matching compares (<see cref="Training.Distillation"/>). img [B, img_channels, R, R].</summary>
+    public abstract IReadOnlyList<Tensor> Features(Tensor img);
 }

@@ -22,7 +22,8 @@ public sealed class GanTrainer : IDisposable
     readonly double lrD;
     readonly torch.Generator rng, augRng;
     readonly AdaptiveAugment augment;
-    double lastLossG, lastLossD, lastR1;
+    readonly IPairedTrainingData? pairs;
+    double lastLossG, lastLossD, lastR1, lastDistill = double.NaN;
 
     public GanTrainer(GanModel model, ITrainingData data, TrainOptions options, torch.Device? device = null)
     {
@@ -33,6 +34,13 @@ public sealed class GanTrainer : IDisposable
         if (model.Config.CDim != data.Classes)
             throw new ArgumentException(
                 $"data: '{data.Name}' has {data.Classes} classes but the model's c_dim is {model.Config.CDim}");
+        if (options.Distils)
+        {
+            // Distillation regresses on (z, G_i(z)); real images have no z.
+            pairs = data as IPairedTrainingData;
+            if (pairs is not { HasLatents: true })
+                throw new ArgumentException($"distill: '{data.Name}' has no latents (real images?); distillation needs synthetic pairs (z, G_i(z))");
+        }
         model.To(this.device);
         model.G.train(); model.D.train(); model.GEma.eval();
         optG = optim.Adam(model.G.parameters(), options.LrG, options.Beta1, options.Beta2, 1e-8);
@@ -85,6 +93,7 @@ public sealed class GanTrainer : IDisposable
                 {
                     Rt = augment.Rt,
                     AugmentP = AugmentP,
+                    Distill = options.Distils ? lastDistill : null,
                 });
             }
         }
@@ -99,12 +108,20 @@ public sealed class GanTrainer : IDisposable
         using (GcPause.Start())
         using (NewDisposeScope())
         {
-            // G: non-saturating loss through a frozen D.
+            // G: non-saturating loss through a frozen D. With distillation its latents are the pairs' (drawn like random
+            // ones: z ~ N(0, I), classes uniform), so the regression toward G_i(z) costs no extra forward pass.
             SetRequiresGrad(trainableD, false);
-            var (z, c) = Latents(b);
+            Tensor? target = null;
+            var (z, c) = pairs is null ? Latents(b) : PairLatents(b, out target);
             var fake = model.G.forward(z, c);
             var lossG = GanLoss.Generator(model.D.forward(Augment(fake), c));
             lastLossG = Finite(lossG.item<float>(), step, "G loss");
+            if (target is not null)
+            {
+                var distill = DistillLoss(fake, target);
+                lastDistill = Finite(distill.item<float>(), step, "distillation loss");
+                lossG = lossG + distill;
+            }
             optG.zero_grad();
             lossG.backward();
             optG.step();
@@ -154,6 +171,28 @@ public sealed class GanTrainer : IDisposable
         if (model.Config.CDim == 0) return (z, null);
         var ids = randint(0, model.Config.CDim, new long[] { b }, generator: rng).to(device);
         return (z, OneHot(ids));
+    }
+
+    /// <summary>Latents, classes and targets G_i(z) of the next paired samples.</summary>
+    (Tensor Z, Tensor? C) PairLatents(int b, out Tensor? target)
+    {
+        var (z, images, ids) = pairs!.NextPairs(b);
+        target = images.to(device);
+        return (z.to(device), ids is null ? null : OneHot(ids.to(device)));
+    }
+
+    /// <summary>The weighted distillation terms of G's output against its targets (<see cref="Distillation"/>).</summary>
+    Tensor DistillLoss(Tensor fake, Tensor target)
+    {
+        var loss = zeros(1, device: device).squeeze();
+        if (options.Distill > 0) loss = loss + Distillation.Pixel(fake, target, options.DistillLoss) * options.Distill;
+        if (options.DistillFeatures > 0)
+        {
+            IReadOnlyList<Tensor> want;
+            using (no_grad()) want = model.D.Features(target);
+            loss = loss + Distillation.Features(model.D.Features(fake), want, options.DistillLoss) * options.DistillFeatures;
+        }
+        return loss;
     }
 
     Tensor Augment(Tensor images) => augment.P > 0 ? AugmentPipe.Apply(images, augment.P, augRng, options.AugmentPipe) : images;

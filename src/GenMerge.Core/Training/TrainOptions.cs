@@ -33,6 +33,15 @@ public sealed record TrainOptions
     /// <summary>Images over which adaptive p can move by 1. stylegan2-ada uses 500 kimg for runs of 25000 kimg;
     /// jobs here are 20-400 kimg, so p could barely move: 100 kimg lets it reach 0.5 in ~1600 steps at batch 32.</summary>
     public double AdaKimg { get; init; } = 100;
+    /// <summary>Weight of the pixel distillation term on G (0: off). Needs paired data (<see cref="IPairedTrainingData"/>).</summary>
+    public double Distill { get; init; }
+    /// <summary>Weight of the D-feature distillation term on G (0: off).</summary>
+    public double DistillFeatures { get; init; }
+    /// <summary>How distillation measures a difference: <see cref="Distillation.Losses"/>.</summary>
+    public string DistillLoss { get; init; } = Distillation.L1;
+
+    /// <summary>Whether G is pulled toward its source at the same latent (<see cref="Distillation"/>).</summary>
+    public bool Distils => Distill > 0 || DistillFeatures > 0;
 
     /// <summary>The factor on the learning rates for the step that starts at <paramref name="step"/>.</summary>
     public double LrFactorAt(long step)
@@ -71,6 +80,9 @@ public sealed record TrainOptions
         if (Augment == AugmentModes.Fixed && AugmentP == 0) throw new ArgumentException("aug_p: fixed augmentation needs a p > 0");
         if (!(AdaTarget > 0 && AdaTarget <= 1)) throw new ArgumentException($"aug_target: {AdaTarget} must lie in (0, 1]");
         if (!(AdaKimg > 0)) throw new ArgumentException($"ada_kimg: {AdaKimg} must be positive");
+        if (!(Distill >= 0 && double.IsFinite(Distill))) throw new ArgumentException($"distill: {Distill} must be a finite number >= 0");
+        if (!(DistillFeatures >= 0 && double.IsFinite(DistillFeatures))) throw new ArgumentException($"distill_features: {DistillFeatures} must be a finite number >= 0");
+        Distillation.Validate(DistillLoss);
         if (!(FinalLrFactor > 0)) throw new ArgumentException($"final lr factor: {FinalLrFactor} must be positive");
         return this;
     }

@@ -9,8 +9,10 @@ public sealed record TrainProgress(
     public double Rt { get; init; } = double.NaN;
     /// <summary>Augmentation probability (null: no augmentation).</summary>
     public double? AugmentP { get; init; }
+    /// <summary>The weighted distillation loss of the last G step (null: no distillation).</summary>
+    public double? Distill { get; init; }
 
     public string Describe() =>
         $"step {Step}/{TotalSteps}  loss_G {LossG:F3}  loss_D {LossD:F3}  r1 {R1Penalty:F4}  rt {Rt:F2}" +
-        (AugmentP is double p ? $"  p {p:F3}" : "") + $"  {ImagesPerSecond:F0} img/s  ETA {Eta:hh\\:mm\\:ss}";
+        (AugmentP is double p ? $"  p {p:F3}" : "") + (Distill is double d ? $"  distill {d:F4}" : "") + $"  {ImagesPerSecond:F0} img/s  ETA {Eta:hh\\:mm\\:ss}";
 }

@@ -18,7 +18,7 @@ public sealed class GenerateShardActivity(IArtifactStore store) : TorchActivity<
         using var model = await ModelArtifacts.LoadAsync(store, task.ModelArtifact);
         await run.WriteAsync(artifact, (s, _) =>
         {
-            SyntheticShards.Write(model, cls.Index, task.Shard, settings.ShardCount(task.Shard), settings.Seed, s, sourceClass: cls.SourceClass);
+            SyntheticShards.Write(model, cls.Index, task.Shard, task.Count, settings.Seed, s, sourceClass: cls.SourceClass);
             return Task.CompletedTask;
         });
         return artifact;

@@ -42,12 +42,15 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
             model.Provenance = new Provenance
             {
                 Kind = rooting ? "root" : "finetune",
-                Steps = 0, Seed = settings.Seed, Data = string.Join(",", job.ShardsPerClass.Select(s => s.Count > 0 ? s[0] : "")),
+                Steps = 0, Seed = settings.Seed, Data = job.Live is { } live
+                    ? "live:" + string.Join(",", live.Select(s => s.SourceClass is int k ? $"{s.Artifact}#{k}" : s.Artifact))
+                    : string.Join(",", job.ShardsPerClass.Select(s => s.Count > 0 ? s[0] : "")),
                 Parents = new[] { job.InitArtifact },
                 Notes = new Dictionary<string, string> { ["job"] = job.Job, ["run"] = job.RunId },
             };
 
-        var data = await LoadDataAsync(run, job, rooting, model.Config.CDim, settings.Seed + task.Segment);
+        using var samples = await LoadSamplesAsync(job, settings.Seed + task.Segment);
+        var data = TrainingData(job, samples.Classes, rooting, model.Config.CDim, settings.Seed + task.Segment);
         var options = settings.Training(job.TotalSteps, model.Config.Resolution, rooting) with { Seed = settings.Seed + StableHash(job.Job) };
         using var trainer = new GanTrainer(model, data, options);
         if (task.Segment > 1)
@@ -95,28 +98,74 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
         GenMergeTelemetry.RecordLoss(stage, "r1", last.R1Penalty, domain);
     }
 
-    async Task<ITrainingData> LoadDataAsync(RunArtifacts run, TrainJob job, bool rooting, int cDim, long seed)
+    /// <summary>Each class's samples: its shards' pool (uint8 with latents), or live samples of its source model
+    /// (each source loaded once, on the training device), seeded per segment so a retried segment draws the same.</summary>
+    async Task<JobSamples> LoadSamplesAsync(TrainJob job, long seed)
     {
-        var perClass = new List<IImageSource>();
-        foreach (var shards in job.ShardsPerClass)
+        var samples = new JobSamples();
+        try
         {
-            var parts = new List<Tensor>();
-            foreach (var shard in shards)
+            if (job.Live is { } live)
             {
-                await using var s = await store.OpenReadAsync(shard);
-                parts.Add(Core.Merging.SyntheticShards.ReadImages(s, shard));
+                var models = new Dictionary<string, Core.Models.GanModel>();
+                for (int k = 0; k < live.Count; k++)
+                {
+                    var (artifact, sourceClass) = (live[k].Artifact, live[k].SourceClass);
+                    if (!models.TryGetValue(artifact, out var source))
+                    {
+                        source = (await ModelArtifacts.LoadAsync(store, artifact)).To(Core.Device.Default);
+                        models[artifact] = source;
+                        samples.Owned.Add(source);
+                    }
+                    var liveSamples = new LiveSamples(source.GEma, sourceClass, seed * 1_000_003 + k, $"live:{artifact}");
+                    samples.Owned.Add(liveSamples);
+                    samples.Classes.Add(liveSamples);
+                }
+                return samples;
             }
-            var images = cat(parts, 0);
-            foreach (var p in parts) p.Dispose();
-            perClass.Add(new TensorImageSource(images, seed, shards.Count > 0 ? shards[0] : "shards"));
-            images.Dispose();
+            foreach (var shards in job.ShardsPerClass)
+            {
+                var images = new List<Tensor>();
+                var zs = new List<Tensor>();
+                foreach (var shard in shards)
+                {
+                    await using var s = await store.OpenReadAsync(shard);
+                    var (img, z) = Core.Merging.SyntheticShards.ReadPairs(s, shard);
+                    images.Add(img); zs.Add(z);
+                }
+                using var allImages = cat(images, 0);
+                using var allZ = cat(zs, 0);
+                foreach (var t in images.Concat(zs)) t.Dispose();
+                var pool = new ShardPool(allImages, allZ, seed, shards.Count > 0 ? shards[0] : "shards");
+                samples.Owned.Add(pool);
+                samples.Classes.Add(pool);
+            }
+            return samples;
         }
-        // Rooting an unconditional root trains on unlabelled data; a one-class root (c_dim 1) sees every sample as class 0;
-        // a conditioned root (class-extended path) sees each class under its merged index.
-        if (job.Labels is { } labels) return new ClassMixData(perClass, seed, labels, cDim);
-        return job.ShardsPerClass.Count == 1 && rooting && cDim == 0
-            ? new UnconditionalData(perClass[0])
-            : new ClassMixData(perClass, seed);
+        catch
+        {
+            samples.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The classes' samples as the trainer's data. Rooting an unconditional root trains on unlabelled data; a
+    /// one-class root (c_dim 1) sees every sample as class 0; a conditioned root (class-extended path) sees each class under
+    /// its merged index.</summary>
+    static ITrainingData TrainingData(TrainJob job, IReadOnlyList<IClassSamples> classes, bool rooting, int cDim, long seed)
+    {
+        if (job.Labels is { } labels) return new ClassMixData(classes, seed, labels, cDim);
+        return classes.Count == 1 && rooting && cDim == 0
+            ? new UnconditionalData(classes[0])
+            : new ClassMixData(classes, seed);
+    }
+
+    /// <summary>A segment's samples and what holds their memory (pools, loaded source models), freed together.</summary>
+    sealed class JobSamples : IDisposable
+    {
+        public List<IClassSamples> Classes { get; } = new();
+        public List<IDisposable> Owned { get; } = new();
+        public void Dispose() { foreach (var o in Owned) o.Dispose(); }
     }
 
     /// <summary>A seed offset per job that is stable across processes (string.GetHashCode is not).</summary>

@@ -13,9 +13,12 @@ public sealed record MergeRunInput(string RunId, MergeRequest Request);
 public sealed record SourceInfo(string Name, string Artifact, string Sha256, ModelConfig Config, long GeneratorParameters, long DiscriminatorParameters,
                                 IReadOnlyList<string>? ClassNames = null);
 
-/// <summary>Shard <paramref name="Shard"/> of model <paramref name="Model"/>; <paramref name="Class"/> is the merged class it is
-/// drawn for (null: the model's one class, index = model).</summary>
-public sealed record ShardTask(string RunId, MergeRequest Request, int Model, string ModelArtifact, int Shard, MergeClass? Class = null);
+/// <summary>Shard <paramref name="Shard"/> of model <paramref name="Model"/>, <paramref name="Count"/> samples; <paramref name="Class"/>
+/// is the merged class it is drawn for (null: the model's one class, index = model).</summary>
+public sealed record ShardTask(string RunId, MergeRequest Request, int Model, string ModelArtifact, int Shard, int Count, MergeClass? Class = null);
+
+/// <summary>The source model a class's live samples come from, and the source's class to draw (null: its only one).</summary>
+public sealed record ClassSource(string Artifact, int? SourceClass);
 
 /// <summary>Makes the root conditional with every class of the merge (class-extended path, docs/design.md §1).</summary>
 public sealed record ConditionRootTask(string RunId, MergeRequest Request, IReadOnlyList<SourceInfo> Sources);
@@ -27,10 +30,12 @@ public enum TrainJobKind { Rooting, Finetune }
 /// A training job split into segments: rooting of one model, or the merge fine-tuning. <paramref name="Job"/>
 /// names it in artifact names and progress ("rooted/{model}", "finetune"); <paramref name="Kind"/> says what it is.
 /// <paramref name="Labels"/>: the class id of each entry of <paramref name="ShardsPerClass"/> (null: 0..n-1).
+/// <paramref name="Live"/>: with live data, the source of each entry (its shard list is then empty).
 /// </summary>
 public sealed record TrainJob(
     string RunId, MergeRequest Request, TrainJobKind Kind, string Job, string InitArtifact,
-    IReadOnlyList<IReadOnlyList<string>> ShardsPerClass, int TotalSteps, IReadOnlyList<int>? Labels = null)
+    IReadOnlyList<IReadOnlyList<string>> ShardsPerClass, int TotalSteps, IReadOnlyList<int>? Labels = null,
+    IReadOnlyList<ClassSource>? Live = null)
 {
     /// <summary>Rooting of <paramref name="model"/>: the root's copy trained on that model's shards.</summary>
     public static TrainJob Rooting(string runId, MergeRequest request, string model, string rootArtifact, IReadOnlyList<string> shards, int steps) =>

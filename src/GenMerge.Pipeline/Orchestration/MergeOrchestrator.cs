@@ -43,17 +43,22 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         var classes = SourceClasses.Of(sources);
         bool extended = SourceClasses.Extended(sources);
         Status(progress with { Stage = "shards" });
+        // With live data there is no pool: each training segment samples the sources itself.
+        int shards = settings.Shards(classes.Count, sources.Count);
         log.LogInformation("run {RunId}: sampling {Shards} shard(s) per class for {Classes} classes from {Models} models",
-            input.RunId, settings.Shards, classes.Count, sources.Count);
+            input.RunId, shards, classes.Count, sources.Count);
         var shardTasks = new List<Task<string>>();
         foreach (var c in classes)
-            for (int k = 0; k < settings.Shards; k++)
+            for (int k = 0; k < shards; k++)
                 shardTasks.Add(context.CallActivityAsync<string>(nameof(GenerateShardActivity),
-                    new ShardTask(input.RunId, req, c.Source, sources[c.Source].Artifact, k, c), retry));
+                    new ShardTask(input.RunId, req, c.Source, sources[c.Source].Artifact, k, settings.ShardCount(k, classes.Count, sources.Count), c), retry));
         var shardNames = await Task.WhenAll(shardTasks);
         var shardsPerClass = classes
-            .Select(c => (IReadOnlyList<string>)shardNames.Skip(c.Index * settings.Shards).Take(settings.Shards).ToList())
+            .Select(c => (IReadOnlyList<string>)shardNames.Skip(c.Index * shards).Take(shards).ToList())
             .ToList();
+        var live = settings.Data == DataModes.Live
+            ? classes.Select(c => new ClassSource(sources[c.Source].Artifact, c.SourceClass)).ToList()
+            : null;
         Lap("shards");
 
         var rooted = sources.Select(s => s.Artifact).ToList();
@@ -77,6 +82,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
                     ? TrainJob.RootingOnClasses(input.RunId, req, sources[m].Name, rootInit,
                         mine.Select(c => shardsPerClass[c.Index]).ToList(), mine.Select(c => c.Index).ToList(), settings.RootingSteps)
                     : TrainJob.Rooting(input.RunId, req, sources[m].Name, rootInit, shardsPerClass[m], settings.RootingSteps);
+                if (live is not null) job = job with { Live = mine.Select(c => live[c.Index]).ToList() };
                 rootTasks[m] = chains.RunAsync(job);
             }
             await Task.WhenAll(rootTasks.Values);
@@ -95,7 +101,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         if (finetuneSteps > 0)
         {
             Status(progress with { Stage = "finetune" });
-            var job = TrainJob.Finetune(input.RunId, req, init.Artifact, shardsPerClass, finetuneSteps);
+            var job = TrainJob.Finetune(input.RunId, req, init.Artifact, shardsPerClass, finetuneSteps) with { Live = live };
             segments = await chains.RunAsync(job);
             last = segments[^1].Artifact;
         }

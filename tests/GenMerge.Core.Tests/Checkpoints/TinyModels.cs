@@ -38,6 +38,8 @@ internal sealed class TinyDiscriminator : Discriminator
     }
 
     public override Tensor forward(Tensor img, Tensor? c) => fc.forward(img.flatten(1));
+
+    public override IReadOnlyList<Tensor> Features(Tensor img) => new[] { img.flatten(1) };
 }
 
 internal static class TinyModels

@@ -68,6 +68,8 @@ internal sealed class TestDiscriminator : Discriminator
     }
 
     public override Tensor forward(Tensor img, Tensor? c) => conv.forward(img).mean([1, 2, 3]).unsqueeze(1);
+
+    public override IReadOnlyList<Tensor> Features(Tensor img) => new[] { conv.forward(img) };
 }
 
 internal static class MergeTestHelpers

@@ -1,6 +1,7 @@
 using GenMerge.Core.Evaluation;
 using GenMerge.Core.Merging;
 using GenMerge.Core.Models;
+using GenMerge.Pipeline.Activities;
 using GenMerge.Pipeline.Orchestration;
 using GenMerge.Pipeline.Requests;
 using GenMerge.Pipeline.Storage;
@@ -51,7 +52,7 @@ public class MergeOrchestrationTests
         Assert.Equal(report.Parameters.Source + addG + addD, report.Parameters.Merged);
         var markdown = await t.Store.ReadTextAsync(run.ReportMarkdown);
         Assert.Contains("| rings |", markdown);
-        Assert.Contains($"(lr 0.0015, R1 gamma 0.0064, G_ema half-life {report.EmaKimg.Value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)} kimg{(union ? " ramped up" : "")})", markdown);
+        Assert.Contains($"(lr 0.0015, R1 gamma 0.0064, G_ema half-life {report.EmaKimg.Value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)} kimg{(union ? " ramped up" : "")}, data shards, 40 per class)", markdown);
         Assert.True(await t.Store.ExistsAsync(run.Merged));
         Assert.True(await t.Store.ExistsAsync(run.At("grids/merged.png")));
         Assert.True(await t.Store.ExistsAsync(run.At("grids/interp-rings-squares.png")));
@@ -165,6 +166,48 @@ public class MergeOrchestrationTests
         Assert.Equal("Failed", status.State);
         Assert.Contains("freeze_d: 3 blocks, but a 16 px D has 2", status.Failure);
         Assert.Empty(await t.Store.ListAsync("runs/fd3/shards/"));
+    }
+
+    [Fact]
+    public async Task Live_data_samples_the_sources_per_step_deterministically_and_a_lost_segment_retrains_the_same()
+    {
+        using var t = new TinyMerge();
+        var runner = new LocalMergeRunner(t.Store, durableConnection: null);
+        var req = t.Request().With(s => s with { Data = DataModes.Live, Distill = 1, DistillFeatures = 0.5 });
+        foreach (var id in new[] { "live1", "live2" })
+        {
+            var status = await runner.RunAsync(id, req);
+            Assert.True(status.State == "Completed", status.Describe());
+        }
+        var run = new RunArtifacts(t.Store, "live1");
+        Assert.Empty(await t.Store.ListAsync(run.Root + "/shards/"));
+        var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
+        Assert.Equal("live", report.Data);
+        Assert.Equal("pixels 1 (l1), D features 0.5 (l1)", report.Distill);
+        using (var seg = await ModelArtifacts.LoadAsync(t.Store, run.JobSegment("rooted/squares", 1)))
+        {
+            Assert.StartsWith("live:", seg.Provenance.Data);
+            Assert.Contains("squares", seg.Provenance.Data);
+        }
+
+        // The same seed trains the same weights; another seed does not.
+        var last = run.JobSegment("finetune", 2);
+        Assert.True(await SameG(t.Store, last, new RunArtifacts(t.Store, "live2").JobSegment("finetune", 2)), "two live runs of one seed differ");
+        Assert.Equal("Completed", (await runner.RunAsync("live3", req.With(s => s with { Seed = 4 }))).State);
+        Assert.False(await SameG(t.Store, last, new RunArtifacts(t.Store, "live3").JobSegment("finetune", 2)), "another seed trained the same weights");
+
+        // A crash that lost the last fine-tuning segment: resume trains it again from the one before, to the same weights.
+        foreach (var suffix in new[] { "", ".json", ".optim" }) Assert.True(await t.Store.DeleteAsync(last + suffix));
+        Assert.Equal("Completed", (await runner.ResumeAsync("live1")).State);
+        Assert.True(await SameG(t.Store, last, new RunArtifacts(t.Store, "live2").JobSegment("finetune", 2)), "the retrained segment differs");
+    }
+
+    static async Task<bool> SameG(IArtifactStore store, string a, string b)
+    {
+        using var x = await ModelArtifacts.LoadAsync(store, a);
+        using var y = await ModelArtifacts.LoadAsync(store, b);
+        return x.G.parameters().Zip(y.G.parameters()).All(p => p.First.allclose(p.Second, 0, 0))
+            && x.GEma.parameters().Zip(y.GEma.parameters()).All(p => p.First.allclose(p.Second, 0, 0));
     }
 
     [Fact]

@@ -3,10 +3,11 @@ using GenMerge.Pipeline.Requests;
 namespace GenMerge.Pipeline.Tests.Merge;
 
 /// <summary>
-/// Requests written before the settings were unified (issue 19) still parse to the same values and are
-/// written back byte for byte: the request schema is a user contract (HTTP, blob uploads, run folders).
-/// Both texts below are what <see cref="MergeRequest.ToJson"/> wrote at 38040ca, including the read-only
-/// "ClassNames" it has always appended (run folders' request.json hold it; parsing ignores it).
+/// The request schema is a user contract (HTTP, blob uploads, run folders): every field set, and only the models, are
+/// written back as below, byte for byte. Both texts are what <see cref="MergeRequest.ToJson"/> wrote at 38040ca, plus
+/// the fields added since (data, distill, distill_features, distill_loss; samples_per_model is absent when sized from the
+/// budget), including the read-only "ClassNames" it has always appended (run folders' request.json hold it; parsing ignores it).
+/// A request.json written before keeps its explicit samples_per_model, so resuming an old run draws the same pool.
 /// </summary>
 public class MergeRequestJsonTests
 {
@@ -39,8 +40,12 @@ public class MergeRequestJsonTests
           "aug_pipe": "bgc",
           "gamma": 0.75,
           "seed": 17,
+          "data": "live",
           "samples_per_model": 18,
           "shard_size": 19,
+          "distill": 0.5,
+          "distill_features": 0.25,
+          "distill_loss": "l2",
           "eval_samples": 20,
           "select": "best",
           "ClassNames": [
@@ -76,8 +81,11 @@ public class MergeRequestJsonTests
           "aug_target": 0.6,
           "aug_pipe": "blit",
           "seed": 1,
-          "samples_per_model": 4096,
+          "data": "shards",
           "shard_size": 1024,
+          "distill": 0,
+          "distill_features": 0,
+          "distill_loss": "l1",
           "eval_samples": 500,
           "select": "last",
           "ClassNames": [

@@ -14,6 +14,34 @@ public class MergeRequestTests
         Assert.Equal(new[] { "a", "b" }, r.ClassNames);
     }
 
+    [Fact]
+    public void The_data_mode_and_distillation_weights_parse_and_the_pool_is_sized_from_the_budget()
+    {
+        var r = MergeRequest.Parse(Valid[..^1] + ""","data":"live","distill":1.5,"distill_features":0.25,"distill_loss":"l2"}""");
+        Assert.Equal("live", r.Settings.Data);
+        Assert.Equal(1.5, r.Settings.Distill);
+        Assert.Equal(0.25, r.Settings.DistillFeatures);
+        Assert.Equal("l2", r.Settings.DistillLoss);
+        Assert.Equal(0, r.Settings.Shards(2, 2)); // live: no pool
+        Assert.Equal("l2", r.Settings.Training(10, 16).DistillLoss);
+        Assert.Equal(1.5, r.Settings.Training(10, 16, rooting: true).Distill);
+
+        // Defaults: rooting 600 steps x batch 32 all from one class, fine-tuning 600 x 32 / 2 per class; the larger over 4
+        // reuses is 4800 samples, in whole shards of 1024: 5120.
+        var d = MergeRequest.Parse(Valid).Settings;
+        Assert.Equal("shards", d.Data);
+        Assert.Equal(0, d.Distill);
+        Assert.Equal(5120, d.SamplesPerClass(2, 2));
+        Assert.Equal(5, d.Shards(2, 2));
+        Assert.Equal(1024, d.ShardCount(4, 2, 2));
+        // Union trains rooting + merge steps on the union: (600 + 600) x 32 / 2 / 4 = 4800 -> 5120; 7 classes of 600 steps: 686 -> 1024.
+        Assert.Equal(5120, (d with { Method = "union" }).SamplesPerClass(2, 2));
+        Assert.Equal(1024, (d with { Method = "union", RootingSteps = 0 }).SamplesPerClass(7, 7));
+        Assert.Equal(65536, (d with { RootingSteps = 1_000_000 }).SamplesPerClass(2, 2));
+        Assert.Equal(40, (d with { SamplesPerModel = 40 }).SamplesPerClass(2, 2));
+        Assert.Equal(8, (d with { SamplesPerModel = 40, ShardSize = 32 }).ShardCount(1, 2, 2));
+    }
+
     [Theory]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"method":"blend"}""", "method: unknown merge method 'blend'")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"rooting_steps":-5}""", "rooting_steps: -5 must be >= 0")]
@@ -27,6 +55,11 @@ public class MergeRequestTests
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"aug":"ada","aug_pipe":"bg"}""", "aug_pipe: 'bg' is not one of blit, bgc")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"select":"first"}""", "select: 'first' is not one of last, best")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"aug":"ada","aug_target":1.5}""", "aug_target: 1.5 must lie in (0, 1]")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"data":"stream"}""", "data: 'stream' is not one of shards, live")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill":-0.5}""", "distill: -0.5 must be a finite number >= 0")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill_features":-1}""", "distill_features: -1 must be")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill_loss":"huber"}""", "distill_loss: 'huber' is not one of l1, l2")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"samples_per_model":0}""", "samples_per_model: 0 must be >= 1")]
     [InlineData("""{"models": 3""", "not valid JSON")]
     public void Bad_requests_are_refused_naming_the_field(string json, string expected)
     {

@@ -63,7 +63,7 @@ public sealed class WorkerRecordsTests : IDisposable
         Assert.Equal(new TaskLabel("r", "rooting", "rooted-cats-seg-002", 1), TaskLabel.Of(new Orchestration.SegmentTask(rooting, 2)));
         var finetune = Orchestration.TrainJob.Finetune("r", req, "init", [["a"], ["b"]], 8);
         Assert.Equal(new TaskLabel("r", "finetune", "finetune-seg-010"), TaskLabel.Of(new Orchestration.SegmentTask(finetune, 10)));
-        Assert.Equal(new TaskLabel("r", "shards", "shard-1-0003", 1), TaskLabel.Of(new Orchestration.ShardTask("r", req, 1, "m", 3)));
+        Assert.Equal(new TaskLabel("r", "shards", "shard-1-0003", 1), TaskLabel.Of(new Orchestration.ShardTask("r", req, 1, "m", 3, 256)));
         Assert.Equal(new TaskLabel("r", "publish", "publish"), TaskLabel.Of(new Activities.PublishTask("r", "x")));
         Assert.Null(TaskLabel.Of("not a task"));
     }

@@ -56,4 +56,13 @@ public sealed class CompactDiscriminator : Discriminator
         if (cmap is null) return logit;
         return logit + (h * cmap.forward(cc!)).sum(1, keepdim: true) * (1.0 / Math.Sqrt(CmapDim));
     }
+
+    public override IReadOnlyList<Tensor> Features(Tensor img)
+    {
+        ModelInputs.CheckImage(img, Config);
+        var x = img.to_type(ScalarType.Float32);
+        var features = new List<Tensor>();
+        foreach (var block in _blocks) features.Add(x = block.forward(x));
+        return features;
+    }
 }

@@ -83,4 +83,18 @@ public sealed class StyleGan2Discriminator : Discriminator
         if (cmap is not null) return o + (h * cmap.forward(cc!)).sum(1, keepdim: true) * norm;
         return o;
     }
+
+    public override IReadOnlyList<Tensor> Features(Tensor img)
+    {
+        ModelInputs.CheckImage(img, Config);
+        Tensor? x = null;
+        Tensor? im = img.to_type(ScalarType.Float32);
+        var features = new List<Tensor>();
+        foreach (var block in _blocks)
+        {
+            (x, im) = block.Forward(x, im);
+            features.Add(x!);
+        }
+        return features;
+    }
 }

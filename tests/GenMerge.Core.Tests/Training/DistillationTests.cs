@@ -1,0 +1,108 @@
+using GenMerge.Core.Data;
+using GenMerge.Core.Models;
+using GenMerge.Core.Tests.Checkpoints;
+using GenMerge.Core.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenMerge.Core.Tests.Training;
+
+public class DistillationTests
+{
+    [Fact]
+    public void The_pixel_term_is_the_mean_absolute_or_squared_difference()
+    {
+        using var fake = tensor(new float[] { 1, 2, 3, -1 }).view(1, 4);
+        using var target = tensor(new float[] { 0, 4, 3, 1 }).view(1, 4);
+        // |1| + |-2| + 0 + |-2| = 5 over 4; 1 + 4 + 0 + 4 = 9 over 4.
+        Assert.Equal(1.25, Distillation.Pixel(fake, target, Distillation.L1).item<float>(), 6);
+        Assert.Equal(2.25, Distillation.Pixel(fake, target, Distillation.L2).item<float>(), 6);
+        var ex = Assert.Throws<ArgumentException>(() => Distillation.Pixel(fake, target.view(2, 2), Distillation.L1));
+        Assert.Contains("[1, 4]", ex.Message);
+    }
+
+    [Fact]
+    public void The_feature_term_is_the_mean_over_layers_so_no_layer_size_dominates()
+    {
+        // Layer 1: one element, difference 3; layer 2: four elements, differences 1, 1, 1, 1.
+        using var f1 = tensor(new float[] { 3 }); using var t1 = tensor(new float[] { 0 });
+        using var f2 = ones(4); using var t2 = zeros(4);
+        Assert.Equal((3 + 1) / 2.0, Distillation.Features(new[] { f1, f2 }, new[] { t1, t2 }, Distillation.L1).item<float>(), 6);
+        Assert.Equal((9 + 1) / 2.0, Distillation.Features(new[] { f1, f2 }, new[] { t1, t2 }, Distillation.L2).item<float>(), 6);
+        Assert.Throws<ArgumentException>(() => Distillation.Features(new[] { f1 }, new[] { t1, t2 }, Distillation.L1));
+    }
+
+    [Theory]
+    [InlineData("l1")]
+    [InlineData("l2")]
+    public void The_trainer_adds_the_weighted_terms_exactly_on_a_hand_computed_case(string loss)
+    {
+        // G outputs exactly 0 (all its weights zero) and every target pixel is +-(63.5 / 127.5) (uint8 191 and 64), so the
+        // pixel term is |x| (l1) or x^2 (l2) whatever the batch's classes; the tiny D's features are the flattened image, so
+        // the feature term is the same number. Weights 2 and 3: the reported loss is 5 |x| or 5 x^2.
+        using var model = Tiny(out var config);
+        using (no_grad()) foreach (var p in model.G.parameters()) p.zero_();
+        using var pool0 = Pool(config, 191, seed: 1);
+        using var pool1 = Pool(config, 64, seed: 2);
+        var data = new ClassMixData(new IClassSamples[] { pool0, pool1 }, seed: 4);
+        var options = new TrainOptions { BatchSize = 8, R1Gamma = 0, Seed = 5, Distill = 2, DistillFeatures = 3, DistillLoss = loss };
+        TrainProgress? last = null;
+        using (var trainer = new GanTrainer(model, data, options, CPU)) trainer.Train(1, p => last = p, reportEvery: 1);
+        double x = 63.5 / 127.5;
+        double want = 5 * (loss == "l1" ? x : x * x);
+        Assert.NotNull(last?.Distill);
+        Assert.Equal(want, last!.Distill!.Value, 5);
+        Assert.Contains("distill", last.Describe());
+    }
+
+    [Fact]
+    public void Distillation_on_real_images_is_refused_naming_the_missing_latents()
+    {
+        using var model = GanModel.Create(new ModelConfig { Family = ModelConfig.Compact, Resolution = 16, ZDim = 16, EmbedDim = 8, ChannelBase = 4, ChannelMax = 16 }, seed: 2);
+        var data = new UnconditionalData(ProceduralDomain.Create("rings", 16, 7));
+        var ex = Assert.Throws<ArgumentException>(() => new GanTrainer(model, data, new TrainOptions { Distill = 1 }, CPU));
+        Assert.StartsWith("distill: ", ex.Message);
+        Assert.Contains("no latents", ex.Message);
+        Assert.Throws<ArgumentException>(() => new TrainOptions { DistillLoss = "huber" }.Validate());
+        Assert.Throws<ArgumentException>(() => new TrainOptions { Distill = -1 }.Validate());
+    }
+
+    [Fact]
+    public void Distillation_pulls_g_toward_its_targets_at_the_same_latents()
+    {
+        // The same 40 adversarial steps with and without the pixel term: with it, G(z) ends closer to the pool's G_i(z).
+        double Distance(double weight)
+        {
+            using var model = Tiny(out var config);
+            using var pool = Pool(config, 200, seed: 3, random: true);
+            var data = new ClassMixData(new IClassSamples[] { pool, pool }, seed: 4);
+            using (var trainer = new GanTrainer(model, data, new TrainOptions { BatchSize = 8, R1Gamma = 0, Seed = 5, LrG = 0.01, Distill = weight }, CPU))
+                trainer.Train(40);
+            using var _ = no_grad();
+            var (images, z) = pool.Next(pool.Count);
+            using var c = nn.functional.one_hot(zeros(pool.Count, dtype: int64), 2).to(float32);
+            return (model.G.forward(z!, c) - images).abs().mean().item<float>();
+        }
+        double without = Distance(0), with = Distance(5);
+        Assert.True(with < without * 0.8, $"mean |G(z) - target| {without:F4} without distillation, {with:F4} with");
+    }
+
+    static GanModel Tiny(out ModelConfig config)
+    {
+        config = TinyModels.Config;
+        torch.manual_seed(11);
+        var (g, d, ema) = TinyModels.Factory(config);
+        ema.load_state_dict(g.state_dict());
+        return new GanModel(config, g, d, ema);
+    }
+
+    /// <summary>16 samples of one class: every pixel <paramref name="value"/> (or random uint8 with <paramref name="random"/>).</summary>
+    static ShardPool Pool(ModelConfig config, int value, long seed, bool random = false)
+    {
+        using var scope = NewDisposeScope();
+        var shape = new long[] { 16, config.ImgChannels, config.Resolution, config.Resolution };
+        var gen = new torch.Generator((ulong)seed);
+        var images = random ? randint(0, 256, shape, generator: gen).to(uint8) : full(shape, value, dtype: uint8);
+        return new ShardPool(images, randn(new long[] { 16, config.ZDim }, generator: gen), seed, $"pool{value}");
+    }
+}
