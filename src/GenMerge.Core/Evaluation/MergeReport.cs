@@ -122,13 +122,16 @@ public sealed record MergeReport
             sb.AppendLine(string.Format(ci, "Published the fine-tuning checkpoint after {0} of {1} steps: the lowest worst-domain FID-R18 against held-out samples of the sources (not the evaluation reference), as a multiple of each source's own ({2}).",
                 sel.PickedStep, sel.LastStep, string.Join(", ", names.Select(n => string.Format(ci, "{0} {1:F2}", n, sel.FloorFidR18[n])))));
             sb.AppendLine();
-            sb.AppendLine($"| step | {string.Join(" | ", names)} | worst ratio |");
-            sb.AppendLine($"|---|{string.Concat(names.Select(_ => "---|"))}---|");
+            // Domain accuracy per checkpoint came later: reports from before it have no such column.
+            bool acc = sel.Candidates.All(c => c.Accuracy is not null);
+            sb.AppendLine($"| step | {string.Join(" | ", names)} | worst ratio |{(acc ? " lowest accuracy |" : "")}");
+            sb.AppendLine($"|---|{string.Concat(names.Select(_ => "---|"))}---|{(acc ? "---|" : "")}");
             foreach (var c in sel.Candidates)
             {
                 var b = c.Step == sel.PickedStep ? "**" : "";
-                sb.AppendLine(string.Format(ci, "| {0}{1}{0} | {2} | {0}{3:F2}x{0} |", b, c.Step,
-                    string.Join(" | ", names.Select(n => c.FidR18[n].ToString("F2", ci))), c.WorstRatio));
+                sb.AppendLine(string.Format(ci, "| {0}{1}{0} | {2} | {0}{3:F2}x{0} |{4}", b, c.Step,
+                    string.Join(" | ", names.Select(n => c.FidR18[n].ToString("F2", ci))), c.WorstRatio,
+                    acc ? string.Format(ci, " {0:F1} % |", 100 * c.Accuracy!.Values.Min()) : ""));
             }
         }
         sb.AppendLine();
@@ -162,7 +165,12 @@ public sealed record SelectionReport
 public sealed record SelectionCandidate(
     [property: JsonPropertyName("step")] long Step,
     [property: JsonPropertyName("fid_r18")] IReadOnlyDictionary<string, double> FidR18,
-    [property: JsonPropertyName("worst_ratio")] double WorstRatio);
+    [property: JsonPropertyName("worst_ratio")] double WorstRatio)
+{
+    /// <summary>Per domain, the share of the checkpoint's samples of that class that a classifier fit on the held-out
+    /// source samples puts in that source (null for one class, or a report from before it was measured).</summary>
+    [JsonPropertyName("accuracy")] public IReadOnlyDictionary<string, double>? Accuracy { get; init; }
+}
 
 public sealed record WeightDistanceReport(
     [property: JsonPropertyName("before")] double Before,

@@ -40,16 +40,32 @@ public static class SnapshotSelection
         return (reference, FrechetDistance.Compute(own, reference));
     }
 
-    /// <summary>FID-R18 of each class of a candidate against its reference; every candidate draws the same latents.</summary>
-    public static double[] Score(Evaluator ev, Generator candidate, IReadOnlyList<Tensor> references, int n, long seed)
+    /// <summary>
+    /// FID-R18 of each class of a candidate against its reference, and domain accuracy: the share of the class's
+    /// samples that a linear classifier fit on the references (held-out samples of every source) puts in that
+    /// class's source; null with one class. Every candidate draws the same latents and meets the same classifier.
+    /// </summary>
+    public static (double[] FidR18, double[]? Accuracy) Score(Evaluator ev, Generator candidate, IReadOnlyList<Tensor> references, int n, long seed)
     {
         var fids = new double[references.Count];
-        for (int c = 0; c < references.Count; c++)
+        var features = new List<Tensor>();
+        try
         {
-            using var f = ev.Features(Samplers.Of(candidate, seed + 19, c), n);
-            fids[c] = FrechetDistance.Compute(f, references[c]);
+            for (int c = 0; c < references.Count; c++)
+            {
+                var f = ev.Features(Samplers.Of(candidate, seed + 19, c), n);
+                features.Add(f);
+                fids[c] = FrechetDistance.Compute(f, references[c]);
+            }
+            if (references.Count < 2) return (fids, null);
+            using var classifier = new DomainClassifier();
+            classifier.Fit(references);
+            return (fids, features.Select((f, c) => classifier.Accuracy(f, c)).ToArray());
         }
-        return fids;
+        finally
+        {
+            foreach (var f in features) f.Dispose();
+        }
     }
 
     /// <summary>The worst domain's FID-R18 as a multiple of its floor.</summary>

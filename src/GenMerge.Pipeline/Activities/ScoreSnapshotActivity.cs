@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace GenMerge.Pipeline.Activities;
 
-/// <summary>FID-R18 of every class of one fine-tuning checkpoint against held-out samples of its source.</summary>
+/// <summary>FID-R18 and domain accuracy of every class of one fine-tuning checkpoint against held-out samples of its source.</summary>
 public sealed class ScoreSnapshotActivity(IArtifactStore store) : TorchActivity<ScoreSnapshotTask, SnapshotScore>
 {
     protected override async Task<SnapshotScore> RunOnTorchThreadAsync(TaskActivityContext context, ScoreSnapshotTask task)
@@ -23,8 +23,8 @@ public sealed class ScoreSnapshotActivity(IArtifactStore store) : TorchActivity<
             }
             using var candidate = await ModelArtifacts.LoadAsync(store, task.Artifact);
             using var ev = new Evaluator();
-            var fids = SnapshotSelection.Score(ev, candidate.GEma, references, task.Request.Settings.EvalSamples, task.Request.Settings.Seed);
-            return new SnapshotScore(task.Artifact, task.Step, fids);
+            var (fids, accuracy) = SnapshotSelection.Score(ev, candidate.GEma, references, task.Request.Settings.EvalSamples, task.Request.Settings.Seed);
+            return new SnapshotScore(task.Artifact, task.Step, fids, accuracy);
         }
         finally
         {

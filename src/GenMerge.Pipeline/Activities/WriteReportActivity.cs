@@ -108,7 +108,10 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             PickedStep = sel.Candidates[sel.Picked].Step,
             LastStep = sel.Candidates[^1].Step,
             FloorFidR18 = PerDomain(sel.Floors),
-            Candidates = sel.Candidates.Select(c => new SelectionCandidate(c.Step, PerDomain(c.FidR18), SnapshotSelection.WorstRatio(c.FidR18, sel.Floors))).ToList(),
+            Candidates = sel.Candidates.Select(c => new SelectionCandidate(c.Step, PerDomain(c.FidR18), SnapshotSelection.WorstRatio(c.FidR18, sel.Floors))
+            {
+                Accuracy = c.Accuracy is { } a ? PerDomain(a) : null,
+            }).ToList(),
         };
     }
 

@@ -74,8 +74,9 @@ public sealed record SelectionReference(int Class, string FeaturesArtifact, doub
 /// <summary>Score one fine-tuning checkpoint (after <paramref name="Step"/> steps) on every class.</summary>
 public sealed record ScoreSnapshotTask(string RunId, MergeRequest Request, IReadOnlyList<SelectionReference> References, string Artifact, long Step);
 
-/// <summary>FID-R18 of each class of one checkpoint against the held-out source samples.</summary>
-public sealed record SnapshotScore(string Artifact, long Step, IReadOnlyList<double> FidR18);
+/// <summary>FID-R18 of each class of one checkpoint against the held-out source samples, and the share of each class's
+/// samples classified as its source (null with one class, and in histories from before it was scored).</summary>
+public sealed record SnapshotScore(string Artifact, long Step, IReadOnlyList<double> FidR18, IReadOnlyList<double>? Accuracy = null);
 
 /// <summary>Every scored checkpoint, the sources' floors, and the one published.</summary>
 public sealed record SelectionResult(IReadOnlyList<SnapshotScore> Candidates, IReadOnlyList<double> Floors, int Picked);

@@ -48,7 +48,7 @@ public class SnapshotSelectionTests(ResNet18Fixture fx)
     }
 
     [Fact]
-    public void A_class_that_reproduces_its_source_scores_near_the_floor_and_a_foreign_class_far_above()
+    public void A_class_that_reproduces_its_source_scores_near_the_floor_and_a_foreign_class_far_above_and_misclassified()
     {
         using var scope = NewDisposeScope();
         var cfg = new ModelConfig { Family = ModelConfig.Compact, Resolution = 16, ZDim = 16, EmbedDim = 8, ChannelBase = 4, ChannelMax = 16 };
@@ -60,12 +60,20 @@ public class SnapshotSelectionTests(ResNet18Fixture fx)
         const int n = 48;
         var (refA, floorA) = SnapshotSelection.Reference(ev, a.GEma, 0, n, seed: 3);
         var (refB, floorB) = SnapshotSelection.Reference(ev, b.GEma, 1, n, seed: 3);
-        var fids = SnapshotSelection.Score(ev, merged.GEma, [refA, refB], n, seed: 3);
+        var (fids, accuracy) = SnapshotSelection.Score(ev, merged.GEma, [refA, refB], n, seed: 3);
         // Class 0 should look like source a (its own samples, other latents): as close as a's floor.
         Assert.InRange(fids[0], 0.5 * floorA, 2 * floorA);
         // Class 1 also draws a's images, so against b's samples it is far off.
         Assert.True(fids[1] > 2 * floorB, $"class 1 {fids[1]} vs floor of b {floorB}");
+        // Domain accuracy: class 0 is taken for a; class 1 draws a's images too, so it is not taken for b.
+        Assert.NotNull(accuracy);
+        Assert.True(accuracy[0] >= 0.8, $"class 0 accuracy {accuracy[0]}");
+        Assert.True(accuracy[1] <= 0.2, $"class 1 accuracy {accuracy[1]}");
         // Deterministic by seed: the same candidate scores the same.
-        Assert.Equal(fids, SnapshotSelection.Score(ev, merged.GEma, [refA, refB], n, seed: 3));
+        var again = SnapshotSelection.Score(ev, merged.GEma, [refA, refB], n, seed: 3);
+        Assert.Equal(fids, again.FidR18);
+        Assert.Equal(accuracy, again.Accuracy);
+        // One class: no other domain to be mistaken for, so no accuracy.
+        Assert.Null(SnapshotSelection.Score(ev, merged.GEma, [refA], n, seed: 3).Accuracy);
     }
 }

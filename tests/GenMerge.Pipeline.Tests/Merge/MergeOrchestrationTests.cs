@@ -146,6 +146,9 @@ public class MergeOrchestrationTests
         {
             Assert.All(c.FidR18.Values, f => Assert.True(double.IsFinite(f) && f >= 0, $"fid {f}"));
             Assert.Equal(c.FidR18.Max(kv => kv.Value / sel.FloorFidR18[kv.Key]), c.WorstRatio, 9);
+            // Each checkpoint's domain accuracy per class, for the quality-vs-steps curves.
+            Assert.Equal(new[] { "rings", "squares" }, c.Accuracy!.Keys.Order());
+            Assert.All(c.Accuracy.Values, a => Assert.InRange(a, 0, 1));
         });
         var picked = sel.Candidates.Last(c => c.WorstRatio == sel.Candidates.Min(x => x.WorstRatio));
         Assert.Equal(picked.Step, sel.PickedStep);
@@ -156,6 +159,7 @@ public class MergeOrchestrationTests
         var markdown = await t.Store.ReadTextAsync(run.ReportMarkdown);
         Assert.Contains($"Published the fine-tuning checkpoint after {picked.Step} of 5 steps", markdown);
         Assert.Contains($"| **{picked.Step}** |", markdown);
+        Assert.Contains("| worst ratio | lowest accuracy |", markdown);
     }
 
     [Fact]

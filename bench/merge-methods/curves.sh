@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Quality against steps: every method of METHODS merges the same sources on the same total step budget, once per seed
+# of SEEDS, with --select best, which scores every fine-tuning checkpoint (one per SEGMENT steps) on held-out samples
+# of the sources: the worst domain's FID-R18 as a multiple of that source's own (the 'ratio'), and domain accuracy.
+# Writes one results file: the headline table (total steps, rooting included, each method needs to bring the worst
+# ratio under 2x, 1.5x, 1.2x and 1.1x; the ratio at the full budget; the published model against the real images;
+# wall time), then the curves, then each run's report.
+#   bash bench/merge-methods/curves.sh NAME SOURCE...
+# NAME names the scenario (results file RESULTS, default bench/merge-methods/CURVES-NAME.md, runs in OUT/NAME).
+# A METHODS entry is a method with options after '+', as run.sh's, and also: +distillW (--distill W, pixel l1),
+# +featW (--distill-features W), +live (--data live: the sources sampled at every step, no stored pool).
+# Environment: METHODS SEEDS ROOTING MERGE SEGMENT EVAL (held-out and evaluation samples per domain) AUG (default ada)
+# BATCH OUT GENMERGE (a built genmerge) REUSE=1 (keep runs whose report exists, made with the same settings).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ $# -ge 3 ] || { echo "usage: curves.sh NAME SOURCE SOURCE [SOURCE...]" >&2; exit 2; }
+NAME=$1; shift; SOURCES=("$@")
+METHODS=${METHODS:-"cocktail cocktail+distill10 cocktail+live union transfer average-finetune"}
+SEEDS=${SEEDS:-"1 2"} ROOTING=${ROOTING:-300} MERGE=${MERGE:-900} SEGMENT=${SEGMENT:-150} EVAL=${EVAL:-200}
+AUG=${AUG:-ada} BATCH=${BATCH:-32}
+OUT=${OUT:-bench/merge-methods/out-curves}/$NAME
+RESULTS=${RESULTS:-bench/merge-methods/CURVES-$NAME.md}
+if [ -n "${GENMERGE:-}" ]; then G=$GENMERGE; else
+  dotnet build src/GenMerge.Cli -c Release -nologo -v q
+  G=src/GenMerge.Cli/bin/Release/net10.0/genmerge
+fi
+mkdir -p "$OUT"
+MODELS=(); for s in "${SOURCES[@]}"; do MODELS+=(--model "$s"); done
+SETTINGS="ROOTING=$ROOTING MERGE=$MERGE SEGMENT=$SEGMENT EVAL=$EVAL AUG=$AUG BATCH=$BATCH ${SOURCES[*]}"
+
+RUNS=()
+for m in $METHODS; do
+  EXTRA=(); IFS=+ read -ra PARTS <<< "$m"
+  for x in "${PARTS[@]:1}"; do
+    case $x in
+      distill*) EXTRA+=(--distill "${x#distill}") ;;
+      feat*) EXTRA+=(--distill-features "${x#feat}") ;;
+      live) EXTRA+=(--data live) ;;
+      freeze-d*) EXTRA+=(--freeze-d "${x#freeze-d}") ;;
+      bgc) EXTRA+=(--aug-pipe bgc) ;;
+      *) echo "curves.sh: unknown option '+$x' in METHODS entry '$m'" >&2; exit 2 ;;
+    esac
+  done
+  for seed in $SEEDS; do
+    run="$m-seed$seed"; RUNS+=("$run"); dir="$OUT/$run"
+    if [ "${REUSE:-0}" = 1 ] && [ -f "$dir/report.json" ] && [ "$(cat "$dir.settings" 2>/dev/null)" = "$SETTINGS" ]; then
+      echo "$run: reusing $dir" >&2; continue
+    fi
+    echo "$run: merging (log in $dir.log)" >&2
+    start=$(date +%s)
+    $G merge "${MODELS[@]}" --method "${m%%+*}" "${EXTRA[@]}" --aug "$AUG" --select best --batch "$BATCH" \
+       --rooting-steps "$ROOTING" --merge-steps "$MERGE" --segment-steps "$SEGMENT" --eval-samples "$EVAL" \
+       --seed "$seed" --out "$dir" > "$dir.log"
+    echo $(( $(date +%s) - start )) > "$dir.wall"; echo "$SETTINGS" > "$dir.settings"
+    echo "$run: $(cat "$dir.wall") s" >&2
+  done
+done
+
+# One JSON line per run: its curve on the shared step axis (rooting steps count: a checkpoint after k fine-tuning steps
+# of a method that rooted first lies at every rooting step + k), and the published model's numbers against the real
+# images (or the reference the report names).
+N=${#SOURCES[@]}
+CURVES=$(for run in "${RUNS[@]}"; do
+  jq -c --arg run "$run" --argjson n "$N" --argjson r "$ROOTING" --argjson m "$MERGE" --argjson wall "$(cat "$OUT/$run.wall")" '
+    ((($n - 1) * $r + $m) - .finetune_steps) as $offset
+    | { run: $run, method: ($run | sub("-seed[0-9]+$"; "")), seed: .seed, wall: $wall, budget: (($n - 1) * $r + $m),
+        points: [.selection.candidates[] | { steps: (.step + $offset), ratio: .worst_ratio,
+                                             acc: ([.accuracy[]] | min) }],
+        real_ratio: ([.domains[] | .fid_r18 / .source_fid_r18] | max),
+        real_acc: ([.domains[].accuracy] | min),
+        picked: (.selection.picked_step + $offset) }' "$OUT/$run/report.json"
+done)
+
+r2() { jq -r 'if . == null then "-" else (. * 100 | round / 100 | tostring) + "x" end'; }
+{
+  echo "# Quality against steps: $NAME"
+  echo
+  echo "Command: \`METHODS=\"$METHODS\" SEEDS=\"$SEEDS\" ROOTING=$ROOTING MERGE=$MERGE SEGMENT=$SEGMENT EVAL=$EVAL AUG=$AUG BATCH=$BATCH bash bench/merge-methods/curves.sh $NAME ${SOURCES[*]}\`"
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)."
+  echo
+  echo "Every run trains $(( (N - 1) * ROOTING + MERGE )) steps in all (batch $BATCH, --aug $AUG): cocktail roots each non-root source $ROOTING steps, then"
+  echo "fine-tunes $MERGE; methods without rooting fine-tune all of them. Every $SEGMENT fine-tuning steps the checkpoint is scored"
+  echo "on $EVAL held-out samples of each source: 'ratio' is the worst domain's FID-R18 as a multiple of that source's own"
+  echo "FID-R18 against the same samples (1x: as close as the source itself), 'acc' the lowest share of a class's samples that"
+  echo "a linear classifier on the same features puts in its own source. Steps count the rooting: cocktail's first"
+  echo "checkpoint lies at $(( (N - 1) * ROOTING + SEGMENT )). Seeds side by side (a / b); '-': not reached within the budget."
+  echo
+  echo "## Steps to a worst-domain ratio"
+  echo
+  echo "| method | to 2x | to 1.5x | to 1.2x | to 1.1x | ratio at the full budget | lowest acc there | best ratio (steps) | published vs real: worst FID ratio, lowest acc | wall |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  for m in $METHODS; do
+    sel=$(echo "$CURVES" | jq -c --arg m "$m" 'select(.method == $m)')
+    cell() { echo "$sel" | jq -r "$1" | paste -sd/ | sed 's|/| / |g'; }
+    to() { cell "[.points[] | select(.ratio <= $1) | .steps] | if length == 0 then \"-\" else (min | tostring) end"; }
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$m" "$(to 2)" "$(to 1.5)" "$(to 1.2)" "$(to 1.1)" \
+      "$(cell '.points[-1].ratio * 100 | round / 100 | tostring + "x"')" \
+      "$(cell '.points[-1].acc * 1000 | round / 10 | tostring + " %"')" \
+      "$(cell '(.points | min_by(.ratio)) | "\(.ratio * 100 | round / 100)x (\(.steps))"')" \
+      "$(cell '"\(.real_ratio * 100 | round / 100)x, \(.real_acc * 1000 | round / 10) %"')" \
+      "$(cell '.wall | tostring + " s"')"
+  done
+  echo
+  echo "## Curves: worst-domain ratio / lowest accuracy after each number of steps"
+  echo
+  cols=$(echo "$CURVES" | jq -r '.run' | paste -sd' ')
+  printf '| steps |'; for c in $cols; do printf ' %s |' "$c"; done; echo
+  printf '|---|'; for c in $cols; do printf -- '---|'; done; echo
+  for s in $(echo "$CURVES" | jq -r '.points[].steps' | sort -n | uniq); do
+    printf '| %s |' "$s"
+    for c in $cols; do
+      echo "$CURVES" | jq -r --arg c "$c" --argjson s "$s" 'select(.run == $c) | [.points[] | select(.steps == $s)]
+        | if length == 0 then " |" else " \(.[0].ratio * 100 | round / 100)x / \(.[0].acc * 100 | round) % |" end' | tr -d '\n'
+    done
+    echo
+  done
+  for run in "${RUNS[@]}"; do
+    echo
+    echo "## $run ($(cat "$OUT/$run.wall") s wall)"
+    echo
+    tail -n +2 "$OUT/$run/report.md" | { grep -v '^!\[' || true; }
+  done
+} > "$RESULTS"
+echo "wrote $RESULTS"
