@@ -12,7 +12,7 @@
 # Environment: METHODS SEEDS ROOTING MERGE SEGMENT EVAL (held-out and evaluation samples per domain) AUG (default ada)
 # BATCH OUT GENMERGE (a built genmerge) REUSE=1 (keep runs whose report exists, made with the same settings).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)" # also from a copy of this script inside the checkout
 [ $# -ge 3 ] || { echo "usage: curves.sh NAME SOURCE SOURCE [SOURCE...]" >&2; exit 2; }
 NAME=$1; shift; SOURCES=("$@")
 METHODS=${METHODS:-"cocktail cocktail+distill10 cocktail+live union transfer average-finetune"}
@@ -71,7 +71,33 @@ CURVES=$(for run in "${RUNS[@]}"; do
         picked: (.selection.picked_step + $offset) }' "$OUT/$run/report.json"
 done)
 
-r2() { jq -r 'if . == null then "-" else (. * 100 | round / 100 | tostring) + "x" end'; }
+# The curves as a picture beside the results file, where gnuplot is installed (Debian: gnuplot-nox).
+PLOT="${RESULTS%.md}.png"
+if command -v gnuplot > /dev/null; then
+  data=$(mktemp); plots=(); acc=(); i=0
+  for run in "${RUNS[@]}"; do
+    echo "$CURVES" | jq -r --arg c "$run" 'select(.run == $c) | .points[] | "\(.steps) \(.ratio) \(.acc * 100)"' >> "$data"
+    printf '\n\n' >> "$data"
+    plots+=("'$data' index $i using 1:2 with linespoints title '$run'"); acc+=("'$data' index $i using 1:3 with linespoints notitle")
+    i=$((i + 1))
+  done
+  gnuplot <<GP
+set terminal pngcairo size 900,700 font ',10'
+set output '$PLOT'
+set multiplot layout 2,1 title '$NAME: worst-domain held-out FID-R18 ratio (top) and lowest domain accuracy (bottom) against total steps'
+set lmargin at screen 0.08; set rmargin at screen 0.7
+set logscale y; set ylabel 'worst ratio (log)'; set grid; set key outside right
+set arrow from graph 0, first 1.2 to graph 1, first 1.2 nohead dashtype 2
+plot $(IFS=,; echo "${plots[*]}")
+unset logscale y; unset arrow; set ylabel 'lowest accuracy (%)'; set xlabel 'steps, rooting included'; set yrange [0:100]
+plot $(IFS=,; echo "${acc[*]}")
+unset multiplot
+GP
+  rm -f "$data"
+else
+  echo "curves.sh: gnuplot not found, no $PLOT" >&2; PLOT=""
+fi
+
 {
   echo "# Quality against steps: $NAME"
   echo
@@ -85,6 +111,7 @@ r2() { jq -r 'if . == null then "-" else (. * 100 | round / 100 | tostring) + "x
   echo "a linear classifier on the same features puts in its own source. Steps count the rooting: cocktail's first"
   echo "checkpoint lies at $(( (N - 1) * ROOTING + SEGMENT )). Seeds side by side (a / b); '-': not reached within the budget."
   echo
+  [ -z "$PLOT" ] || { echo "![curves]($(basename "$PLOT"))"; echo; }
   echo "## Steps to a worst-domain ratio"
   echo
   echo "| method | to 2x | to 1.5x | to 1.2x | to 1.1x | ratio at the full budget | lowest acc there | best ratio (steps) | published vs real: worst FID ratio, lowest acc | wall |"
