@@ -45,10 +45,10 @@ int Merge()
     for (int m = 0; m < sources.Count; m++)
     {
         var parts = new List<(Tensor Images, Tensor Z)>();
-        for (int k = 0; k < s.Shards(sources.Count, sources.Count); k++)
+        for (int k = 0; k < s.Shards(sources.Count, sources.Count, res); k++)
         {
             using var ms = new MemoryStream();
-            SyntheticShards.Write(sources[m], m, k, s.ShardCount(k, sources.Count, sources.Count), s.Seed, ms, hashes[m]);
+            SyntheticShards.Write(sources[m], m, k, s.ShardCount(k, sources.Count, sources.Count, res), s.Seed, ms, hashes[m]);
             ms.Position = 0;
             parts.Add(SyntheticShards.ReadPairs(ms, $"shard {names[m]}/{k}"));
         }

@@ -23,7 +23,7 @@ public sealed class MergeOptions
     public readonly Option<int?> MergeSteps = new("--merge-steps") { Description = "Conditional merge fine-tuning steps" };
     public readonly Option<int?> SegmentSteps = new("--segment-steps") { Description = "Steps per resumable training segment" };
     public readonly Option<int?> Batch = new("--batch") { Description = "Batch size" };
-    public readonly Option<int?> Samples = new("--samples") { Description = $"Synthetic images drawn from each source class for the shards pool (default: sized from the steps, each sample seen at most ~{MergeSettings.SampleReuse} times per job, at most {MergeSettings.MaxBudgetSamples})" };
+    public readonly Option<int?> Samples = new("--samples") { Description = $"Synthetic images drawn from each source class for the shards pool (default: sized from the steps, each sample seen at most ~{MergeSettings.SampleReuse} times per job, at most {MergeSettings.MaxBudgetSamples} and {MergeSettings.MaxBudgetPoolBytes >> 30} GiB of images for all classes together: at 256 px and up, --data live avoids a small pool)" };
     public readonly Option<string?> Data = new Option<string?>("--data")
     {
         Description = $"Training data: shards (a stored pool of synthetic samples) or live (every training segment samples the sources at each step; no pool); default {D.Data}",

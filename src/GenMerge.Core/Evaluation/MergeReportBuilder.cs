@@ -46,7 +46,7 @@ public static class MergeReportBuilder
             FreezeD = s.FreezeD > 0 && trains ? s.FreezeD : null,
             Aug = trains ? Augmentation(s) : null,
             Data = !trains ? null : s.Data == DataModes.Live ? DataModes.Live
-                : Invariant($"{DataModes.Shards}, {s.SamplesPerClass(o.Domains.Count, models)} per class"),
+                : Invariant($"{DataModes.Shards}, {s.SamplesPerClass(o.Domains.Count, models, o.SourceConfig.Resolution)} per class"),
             Distill = trains ? Distillation(s) : null,
             R1Gamma = finetune.R1Gamma,
             EmaKimg = finetuneSteps > 0 ? finetune.EmaKimg : null,

@@ -106,32 +106,41 @@ public sealed record MergeSettings
     /// <summary>How often a pool sized from the budget lets a job see each sample, at most: few enough that D does not
     /// memorise the pool (with 4096 samples over 10k+ steps it did, and needed ADA), few samples enough to generate and store.</summary>
     public const int SampleReuse = 4;
-    /// <summary>The largest pool sized from the budget, per class (32 px: 12 MB of uint8; 1024 px: 12 GB, so set it yourself there).</summary>
+    /// <summary>The largest pool sized from the budget, per class (at 32 px, 200 MB of uint8).</summary>
     public const int MaxBudgetSamples = 65536;
+    /// <summary>The most bytes of uint8 images a pool sized from the budget holds, all classes together: a fine-tuning job
+    /// holds every class's pool in memory, and at 256 px the sample cap alone would be 13 GB a class (1024 px: 206 GB).
+    /// Past it the pool repeats samples more often; <c>data: live</c> has no pool at all.</summary>
+    public const long MaxBudgetPoolBytes = 2L << 30;
 
     /// <summary>
     /// Samples per class in the shards pool: <see cref="SamplesPerModel"/>, else the most samples one job may draw of a class
     /// (a rooting job up to all its batches, the fine-tuning 1/N of each batch)
-    /// over <see cref="SampleReuse"/>, in whole shards, at most <see cref="MaxBudgetSamples"/>.
+    /// over <see cref="SampleReuse"/>, in whole shards, at most <see cref="MaxBudgetSamples"/> and at most
+    /// <see cref="MaxBudgetPoolBytes"/> for all classes together (but never under one batch).
     /// </summary>
     /// <param name="classes">Classes of the merge (N).</param>
     /// <param name="models">Source models.</param>
-    public int SamplesPerClass(int classes, int models)
+    /// <param name="resolution">Image side in pixels (3 channels).</param>
+    public int SamplesPerClass(int classes, int models, int resolution)
     {
         if (SamplesPerModel is int n) return n;
         long rooting = MergeMethod.UsesRooting(Method) ? (long)RootingSteps * BatchSize : 0;
         long finetune = (long)FinetuneSteps(models) * BatchSize / Math.Max(classes, 1);
         long want = (Math.Max(rooting, finetune) + SampleReuse - 1) / SampleReuse;
         long shards = Math.Max(1, (want + ShardSize - 1) / ShardSize);
-        return (int)Math.Min(shards * ShardSize, Math.Max(MaxBudgetSamples, ShardSize));
+        long byBytes = MaxBudgetPoolBytes / Math.Max(classes, 1) / (3L * resolution * resolution);
+        long cap = Math.Max(BatchSize, Math.Min(byBytes, Math.Max(MaxBudgetSamples, ShardSize)));
+        return (int)Math.Min(shards * ShardSize, cap);
     }
 
     /// <summary>Shards per class of the pool (<see cref="SamplesPerClass"/>); none with live data.</summary>
-    public int Shards(int classes, int models) =>
-        Data == DataModes.Live ? 0 : (SamplesPerClass(classes, models) + ShardSize - 1) / ShardSize;
+    public int Shards(int classes, int models, int resolution) =>
+        Data == DataModes.Live ? 0 : (SamplesPerClass(classes, models, resolution) + ShardSize - 1) / ShardSize;
 
     /// <summary>Samples in shard <paramref name="shard"/> of a class.</summary>
-    public int ShardCount(int shard, int classes, int models) => Math.Min(ShardSize, SamplesPerClass(classes, models) - shard * ShardSize);
+    public int ShardCount(int shard, int classes, int models, int resolution) =>
+        Math.Min(ShardSize, SamplesPerClass(classes, models, resolution) - shard * ShardSize);
 
     /// <summary>Training options of one job: a rooting job (<paramref name="rooting"/>) or the merge fine-tuning.</summary>
     public TrainOptions Training(int steps, int resolution, bool rooting = false) => new TrainOptions

@@ -44,14 +44,15 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         bool extended = SourceClasses.Extended(sources);
         Status(progress with { Stage = "shards" });
         // With live data there is no pool: each training segment samples the sources itself.
-        int shards = settings.Shards(classes.Count, sources.Count);
+        int resolution = sources[0].Config.Resolution;
+        int shards = settings.Shards(classes.Count, sources.Count, resolution);
         log.LogInformation("run {RunId}: sampling {Shards} shard(s) per class for {Classes} classes from {Models} models",
             input.RunId, shards, classes.Count, sources.Count);
         var shardTasks = new List<Task<string>>();
         foreach (var c in classes)
             for (int k = 0; k < shards; k++)
                 shardTasks.Add(context.CallActivityAsync<string>(nameof(GenerateShardActivity),
-                    new ShardTask(input.RunId, req, c.Source, sources[c.Source].Artifact, k, settings.ShardCount(k, classes.Count, sources.Count), c), retry));
+                    new ShardTask(input.RunId, req, c.Source, sources[c.Source].Artifact, k, settings.ShardCount(k, classes.Count, sources.Count, resolution), c), retry));
         var shardNames = await Task.WhenAll(shardTasks);
         var shardsPerClass = classes
             .Select(c => (IReadOnlyList<string>)shardNames.Skip(c.Index * shards).Take(shards).ToList())

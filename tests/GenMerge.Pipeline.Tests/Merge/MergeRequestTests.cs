@@ -22,7 +22,7 @@ public class MergeRequestTests
         Assert.Equal(1.5, r.Settings.Distill);
         Assert.Equal(0.25, r.Settings.DistillFeatures);
         Assert.Equal("l2", r.Settings.DistillLoss);
-        Assert.Equal(0, r.Settings.Shards(2, 2)); // live: no pool
+        Assert.Equal(0, r.Settings.Shards(2, 2, 32)); // live: no pool
         Assert.Equal("l2", r.Settings.Training(10, 16).DistillLoss);
         Assert.Equal(1.5, r.Settings.Training(10, 16, rooting: true).Distill);
 
@@ -31,15 +31,27 @@ public class MergeRequestTests
         var d = MergeRequest.Parse(Valid).Settings;
         Assert.Equal("shards", d.Data);
         Assert.Equal(0, d.Distill);
-        Assert.Equal(5120, d.SamplesPerClass(2, 2));
-        Assert.Equal(5, d.Shards(2, 2));
-        Assert.Equal(1024, d.ShardCount(4, 2, 2));
+        Assert.Equal(5120, d.SamplesPerClass(2, 2, 32));
+        Assert.Equal(5, d.Shards(2, 2, 32));
+        Assert.Equal(1024, d.ShardCount(4, 2, 2, 32));
         // Union trains rooting + merge steps on the union: (600 + 600) x 32 / 2 / 4 = 4800 -> 5120; 7 classes of 600 steps: 686 -> 1024.
-        Assert.Equal(5120, (d with { Method = "union" }).SamplesPerClass(2, 2));
-        Assert.Equal(1024, (d with { Method = "union", RootingSteps = 0 }).SamplesPerClass(7, 7));
-        Assert.Equal(65536, (d with { RootingSteps = 1_000_000 }).SamplesPerClass(2, 2));
-        Assert.Equal(40, (d with { SamplesPerModel = 40 }).SamplesPerClass(2, 2));
-        Assert.Equal(8, (d with { SamplesPerModel = 40, ShardSize = 32 }).ShardCount(1, 2, 2));
+        Assert.Equal(5120, (d with { Method = "union" }).SamplesPerClass(2, 2, 32));
+        Assert.Equal(1024, (d with { Method = "union", RootingSteps = 0 }).SamplesPerClass(7, 7, 32));
+        Assert.Equal(65536, (d with { RootingSteps = 1_000_000 }).SamplesPerClass(2, 2, 32));
+        Assert.Equal(40, (d with { SamplesPerModel = 40 }).SamplesPerClass(2, 2, 32));
+        Assert.Equal(8, (d with { SamplesPerModel = 40, ShardSize = 32 }).ShardCount(1, 2, 2, 32));
+        // Large images: the pool stays within 2 GiB of uint8 for all classes together, never under one batch.
+        var big = d with { RootingSteps = 1_000_000 };
+        Assert.Equal(65536, big.SamplesPerClass(7, 7, 32));                   // 7 x 65536 x 3 KiB = 1.3 GiB: the sample cap binds
+        Assert.Equal(5461, big.SamplesPerClass(2, 2, 256));                   // 2 GiB / 2 / 192 KiB
+        Assert.Equal(341, big.SamplesPerClass(2, 2, 1024));                   // 2 GiB / 2 / 3 MiB
+        Assert.Equal(42, big.SamplesPerClass(16, 16, 1024));                  // 2 GiB / 16 / 3 MiB
+        Assert.Equal(64, (big with { BatchSize = 64 }).SamplesPerClass(16, 16, 1024)); // never under one batch
+        Assert.Equal(1, big.Shards(2, 2, 1024));
+        Assert.Equal(341, big.ShardCount(0, 2, 2, 1024));
+        Assert.Equal(6, big.Shards(2, 2, 256));
+        Assert.Equal(5461 - 5 * 1024, big.ShardCount(5, 2, 2, 256));
+        Assert.Equal(40, (big with { SamplesPerModel = 40 }).SamplesPerClass(2, 2, 1024)); // an explicit size is kept
     }
 
     [Theory]
