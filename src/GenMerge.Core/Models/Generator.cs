@@ -9,7 +9,11 @@ namespace GenMerge.Core.Models;
 /// </summary>
 public abstract class Generator : nn.Module<Tensor, Tensor?, Tensor>
 {
-    protected Generator(string name, ModelConfig config) : base(name) => Config = config.Validate();
+    protected Generator(string name, ModelConfig config) : base(name)
+    {
+        OneDnnCheck.Ensure(); // before any model's convolution runs in this process
+        Config = config.Validate();
+    }
 
     public ModelConfig Config { get; }
 
@@ -22,7 +26,11 @@ public abstract class Generator : nn.Module<Tensor, Tensor?, Tensor>
 /// <summary>D(img, c) -> logits [B, 1]. Conditional models use projection on c.</summary>
 public abstract class Discriminator : nn.Module<Tensor, Tensor?, Tensor>
 {
-    protected Discriminator(string name, ModelConfig config) : base(name) => Config = config.Validate();
+    protected Discriminator(string name, ModelConfig config) : base(name)
+    {
+        OneDnnCheck.Ensure(); // before any model's convolution runs in this process
+        Config = config.Validate();
+    }
 
     public ModelConfig Config { get; }
 

@@ -41,8 +41,6 @@ public sealed class GanTrainer : IDisposable
             if (pairs is not { HasLatents: true })
                 throw new ArgumentException($"distill: '{data.Name}' has no latents (real images?); distillation needs synthetic pairs (z, G_i(z))");
         }
-        // Some CPUs get wrong convolution gradients from oneDNN; the check switches it off there, once per process.
-        OneDnnCheck.Ensure();
         model.To(this.device);
         model.G.train(); model.D.train(); model.GEma.eval();
         optG = optim.Adam(model.G.parameters(), options.LrG, options.Beta1, options.Beta2, 1e-8);
