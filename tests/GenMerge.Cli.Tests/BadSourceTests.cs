@@ -65,4 +65,16 @@ public sealed class BadSourceTests : IDisposable
         Assert.False(File.Exists(Path.Combine(run, "rooted", "squares", "seg-001.safetensors")));
         Assert.False(File.Exists(cli.PathOf("out/merged.safetensors")));
     }
+
+    [Fact]
+    public void A_diverging_train_stops_with_one_error_line_and_writes_no_checkpoint()
+    {
+        var path = cli.PathOf("diverged.safetensors");
+        var r = cli.Run("train", "--domain", "rings", "--resolution", "16", "--steps", "4", "--batch", "8", "--lr", "1e30",
+                        "--snapshot-every", "0", "--out", path);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.StartsWith("genmerge: error: training diverged at step 1: ", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(path));
+    }
 }

@@ -1,9 +1,13 @@
 using System.CommandLine;
 using GenMerge.Core.Checkpoints;
+using GenMerge.Core.Training;
 
 namespace GenMerge.Cli.Console;
 
-/// <summary>Turns user errors into one line on stderr and exit code 2; anything else is a bug (code 1, with the trace).</summary>
+/// <summary>
+/// Turns user errors into one line on stderr and exit code 2; anything else is a bug (code 1, with the trace). A diverged
+/// training counts as the user's: its message names the step and the settings to lower.
+/// </summary>
 public static class CliErrors
 {
     public static int Guard(Func<int> action)
@@ -39,7 +43,7 @@ public static class CliErrors
 
     static bool IsUserError(Exception e) => e is ArgumentException or CheckpointException or FileNotFoundException
         or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException
-        or UserError;
+        or UserError or TrainingDivergedException;
 }
 
 /// <summary>An error in what the user asked for (bad value, missing file), reported as one line.</summary>
