@@ -16,19 +16,24 @@ public sealed record DemoProfile(string[] Domains, MergeSettings Merge, SourceTr
     /// The default: merge shipped emoji models; rooting + fine-tuning sized to finish in under 5 minutes (4 min 10 s on
     /// the 2-core machine, docs/demo-report.md). animals is the root: the root's domain keeps its source's quality best,
     /// and animals is the harder of the two for FID; smileys' own samples classify at only 92 %, below the 95 % target.
+    /// Paired distillation (pixel L1, weight 10) because bench/merge-methods measured it best on these two sources.
     /// </summary>
     public static DemoProfile Shipped => new(new[] { "animals", "flags" }, new MergeSettings
     {
         RootingSteps = 300, MergeSteps = 750, SegmentSteps = 150, SamplesPerModel = 4096, ShardSize = 1024, EvalSamples = 200,
-        Augment = "ada",
+        Augment = "ada", Distill = DemoDistill,
     });
 
     /// <summary>The same merge at a token budget: the whole path in about a minute.</summary>
     public static DemoProfile ShippedQuick => new(new[] { "animals", "flags" }, new MergeSettings
     {
         RootingSteps = 40, MergeSteps = 60, SegmentSteps = 20, SamplesPerModel = 512, ShardSize = 256, EvalSamples = 64,
-        Augment = "ada",
+        Augment = "ada", Distill = DemoDistill,
     });
+
+    /// <summary>The demo's distillation weight (pixel L1): 10 brought flags from 1.33x to 1.21x of its source in
+    /// bench/merge-methods/CURVES-2domains.md, at a smaller budget than the demo's.</summary>
+    public const double DemoDistill = 10;
 
     public static DemoProfile TrainFull => new(new[] { "rings", "squares" }, new MergeSettings
     {
