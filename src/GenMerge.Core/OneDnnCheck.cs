@@ -37,12 +37,14 @@ public static class OneDnnCheck
     {
         // libtorch is loaded by TorchSharp's first call; the DllImports below then bind to that same library.
         using (zeros(1)) { }
-        if (Enabled is not true) return Enabled is null ? "oneDNN: not checked (libtorch's switch not found)" : "oneDNN: off";
+        var enabled = Enabled;
+        if (enabled is not true) return enabled is null ? "oneDNN: not checked (libtorch's switch not found)" : "oneDNN: off";
         var error = ProbeError();
         if (error <= 1e-4) return "oneDNN: on (its convolution gradients checked)";
-        Native.SetEnabled(Native.GlobalContext(), false);
+        var ctx = Native.GlobalContext();
+        Native.SetEnabled(ctx, false);
         // NNPACK is libtorch's next choice for some convolutions; where it cannot start it warns on every call.
-        Native.SetNnpack(Native.GlobalContext(), false);
+        Native.SetNnpack(ctx, false);
         return $"oneDNN: off (its convolution input gradients were wrong on this CPU, error {error:g3}; libtorch's own kernels are used)";
     }
 

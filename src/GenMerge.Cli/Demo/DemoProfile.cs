@@ -13,8 +13,8 @@ public sealed record SourceTraining(string Family, int Resolution, int Steps);
 public sealed record DemoProfile(string[] Domains, MergeSettings Merge, SourceTraining? Train = null)
 {
     /// <summary>
-    /// The default: merge shipped emoji models; rooting + fine-tuning sized to finish in under 5 minutes (4 min 10 s on
-    /// the 2-core machine, docs/demo-report.md). animals is the root: the root's domain keeps its source's quality best,
+    /// The default: merge shipped emoji models; rooting + fine-tuning sized to finish in about 6 minutes (5 min 54 s on
+    /// the 2-core machine with oneDNN off, docs/demo-report.md). animals is the root: the root's domain keeps its source's quality best,
     /// and animals is the harder of the two for FID; smileys' own samples classify at only 92 %, below the 95 % target.
     /// Paired distillation (pixel L1, weight 10) because bench/merge-methods measured it best on these two sources.
     /// </summary>
@@ -31,8 +31,8 @@ public sealed record DemoProfile(string[] Domains, MergeSettings Merge, SourceTr
         Augment = "ada", Distill = DemoDistill,
     });
 
-    /// <summary>The demo's distillation weight (pixel L1): 10 brought flags from 1.33x to 1.21x of its source in
-    /// bench/merge-methods/CURVES-2domains.md, at a smaller budget than the demo's.</summary>
+    /// <summary>The demo's distillation weight (pixel L1): 10 brought plain cocktail's worst held-out ratio from 1.88x to
+    /// 1.71x and 1.5x (seeds 1, 2) in bench/merge-methods/CURVES-2domains.md, at a smaller budget than the demo's.</summary>
     public const double DemoDistill = 10;
 
     public static DemoProfile TrainFull => new(new[] { "rings", "squares" }, new MergeSettings
