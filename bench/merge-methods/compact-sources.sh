@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The procedural sources of the seven-domain curves (CURVES-7domains.md), into bench/merge-methods/sources/
-# (gitignored): compact 32 px rings / stripes / triangles, each from its own init seed (11 / 12 / 13) so that no two
-# merged sources share an init, as the shipped emoji models do not. Squares is left out: in 1000 steps it collapsed to
+# (gitignored): compact 32 px rings / stripes / triangles, each from its own init seed (11 / 12 / 13), so that no two
+# merged sources share an init (no two shipped emoji models do either). Squares is left out: in 1000 steps it collapsed to
 # one green blob from seed 12 on both machines that trained it (LOG.md, 2026-12-06, late). Skips a file that exists.
 #   GENMERGE=path/to/genmerge bash bench/merge-methods/compact-sources.sh
 set -euo pipefail
