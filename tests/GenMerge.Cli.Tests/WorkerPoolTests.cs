@@ -108,6 +108,10 @@ public class WorkerPoolTests(ITestOutputHelper output)
             Assert.NotNull(report.Workers);
             Assert.True(report.Workers.Values.SelectMany(ids => ids).Distinct().Count() >= 2, $"one worker ran everything: {string.Join("; ", report.Workers)}");
             Assert.Equal(new[] { "eval", "finetune", "init", "publish", "report", "rooting", "shards", "validate" }, report.Workers.Keys);
+            // Every worker that ran a task says what it computed on (the CPU workers here: threads and oneDNN's state).
+            Assert.NotNull(report.Compute);
+            Assert.Equal(report.Workers.Values.SelectMany(ids => ids).Distinct().Order(StringComparer.Ordinal), report.Compute.Keys);
+            Assert.All(report.Compute.Values, c => Assert.Matches(@"^cpu, \d+ threads, oneDNN: (on|off|not checked)", c));
             Assert.Equal(0.001, report.Lr); // the submitted settings
             // Finished segments were not trained again (their records carry the first run's wall time), nothing is missing.
             foreach (var (name, text) in before) Assert.Equal(text, await store.ReadTextAsync(name));

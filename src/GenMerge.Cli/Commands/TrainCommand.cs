@@ -72,6 +72,7 @@ public static class TrainCommand
             }
             using (model)
             {
+                System.Console.WriteLine($"computing on {GenMerge.Core.Device.Describe()}");
                 model.Provenance = model.Provenance with { Kind = "train", Seed = opts.Seed, Data = images.Name };
                 var output = new TrainRunOutput(outPath, p.GetValue(snapshot));
                 if (p.GetValue(resume) is { } r2 && Path.GetFullPath(r2.FullName) != Path.GetFullPath(outPath) && File.Exists(r2.FullName + ".optim"))

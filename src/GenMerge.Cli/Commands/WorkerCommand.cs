@@ -40,7 +40,7 @@ public static class WorkerCommand
             }
             var id = p.GetValue(workerId) is { Length: > 0 } given ? given : WorkerIdentity.DefaultId();
             var launcher = new MergeLauncher(conn, MergeLauncher.DefaultWorkDir, p.GetValue(opts.TaskHub));
-            return new WorkerLauncher(launcher, conn, id, Core.Device.Default.ToString(), p.GetValue(maxActivities), TimeSpan.FromSeconds(p.GetValue(drain)))
+            return new WorkerLauncher(launcher, conn, id, Core.Device.Describe(), p.GetValue(maxActivities), TimeSpan.FromSeconds(p.GetValue(drain)))
                 .RunAsync().GetAwaiter().GetResult();
         }));
         return cmd;

@@ -106,6 +106,7 @@ public sealed class MergeLauncher
             $"genmerge: interrupted; finished segments are kept. Continue with: genmerge resume {runId} (same --storage / --work)");
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupted);
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupted);
+        System.Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] computing on {GenMerge.Core.Device.Describe()}");
         return request is null ? await Runner.ResumeAsync(runId, Print, ct) : await Runner.RunAsync(runId, request, Print, ct);
     }
 

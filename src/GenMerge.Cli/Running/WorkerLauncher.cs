@@ -9,7 +9,7 @@ namespace GenMerge.Cli.Running;
 /// and finished. The first signal drains (no new work; the running activity may finish within the drain timeout,
 /// else it is given back to the task hub) and exits 0; a second one ends the process at once.
 /// </summary>
-public sealed class WorkerLauncher(MergeLauncher launcher, string connection, string workerId, string device, int maxActivities, TimeSpan drainTimeout)
+public sealed class WorkerLauncher(MergeLauncher launcher, string connection, string workerId, string compute, int maxActivities, TimeSpan drainTimeout)
 {
     public async Task<int> RunAsync()
     {
@@ -34,7 +34,7 @@ public sealed class WorkerLauncher(MergeLauncher launcher, string connection, st
             OnActivity = e => Say(e.Describe()),
             LoggerFactory = MergeLauncher.Loggers(),
         });
-        Say($"ready: task hub {worker.TaskHubName}, store {launcher.Store.Description}, device {device}, up to {maxActivities} activit{(maxActivities == 1 ? "y" : "ies")} at once");
+        Say($"ready: task hub {worker.TaskHubName}, store {launcher.Store.Description}, computing on {compute}, up to {maxActivities} activit{(maxActivities == 1 ? "y" : "ies")} at once");
         await stop.Task;
         var drained = await worker.DrainAsync(drainTimeout);
         Say(drained ? "drained; stopping" : $"{worker.ActivitiesInFlight} activit{(worker.ActivitiesInFlight == 1 ? "y" : "ies")} still running: given back to the task hub for another worker");

@@ -76,6 +76,8 @@ public sealed record MergeReport
     [JsonPropertyName("selection")] public SelectionReport? Selection { get; init; }
     /// <summary>Per stage, the ids of the workers that ran its activities (self-hosted runs; null where not recorded).</summary>
     [JsonPropertyName("workers")] public IReadOnlyDictionary<string, IReadOnlyList<string>>? Workers { get; init; }
+    /// <summary>Per worker, what it computed on: device, and on CPU threads and oneDNN's state (self-hosted runs; null where not recorded).</summary>
+    [JsonPropertyName("compute")] public IReadOnlyDictionary<string, string>? Compute { get; init; }
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -98,6 +100,9 @@ public sealed record MergeReport
         var data = Data is { } dm ? $", data {dm}" : "";
         var distill = Distill is { } ds ? $", distillation {ds}" : "";
         sb.AppendLine($"{Family} {Resolution}x{Resolution}, root `{Root}`, rooting {RootingSteps} steps{rootingLr}, fine-tuning {FinetuneSteps} steps (lr {Lr.ToString("G4", ci)}{finalLr}, R1 gamma {R1Gamma.ToString("G4", ci)}{ema}{freeze}{aug}{data}{distill}), seed {Seed}, {EvalSamples} images per domain for FID-R18/KID-R18 (ResNet18 features, not Inception).");
+        // Beside the settings, since the timings below mean little without it (oneDNN off halves CPU training speed).
+        if (Compute is { Count: > 0 })
+            sb.AppendLine().AppendLine($"Computed on: {string.Join("; ", Compute.Select(c => $"{c.Key}: {c.Value}"))}.");
         sb.AppendLine();
         sb.AppendLine("| domain | class | reference | FID-R18 | source FID-R18 | ratio | KID-R18 | accuracy | source accuracy |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|");

@@ -17,6 +17,8 @@ public sealed record MergeOutcome
     public SelectionReport? Selection { get; init; }
     /// <summary>Per stage, who ran it (the self-hosted workers' records).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Workers { get; init; }
+    /// <summary>Per worker, what it computed on.</summary>
+    public IReadOnlyDictionary<string, string>? Compute { get; init; }
 }
 
 /// <summary>
@@ -53,7 +55,7 @@ public static class MergeReportBuilder
             EmaRampup = finetuneSteps > 0 ? finetune.EmaRampup : null,
             Parameters = o.Parameters,
             TimingsS = o.TimingsS, WeightDistance = o.WeightDistance, Images = o.Images,
-            Selection = o.Selection, Workers = o.Workers,
+            Selection = o.Selection, Workers = o.Workers, Compute = o.Compute,
         };
     }
 

@@ -93,6 +93,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             TimingsS = task.TimingsS, WeightDistance = distances, Images = images,
             Selection = task.Selection is { } sel ? SelectionOf(sel, classNames) : null,
             Workers = await WorkerRecords.ByStageAsync(run),
+            Compute = await WorkerRecords.ComputeByWorkerAsync(run),
         });
         await run.WriteTextAsync(run.ReportJson, report.ToJson());
         await run.WriteTextAsync(run.ReportMarkdown, report.ToMarkdown());

@@ -23,9 +23,11 @@ public sealed class RecordingActivity(ITaskActivity inner, IArtifactStore store,
         worker.OnActivity?.Invoke(new WorkerActivityEvent(name, label));
         try
         {
-            if (label is not null) await WorkerRecords.StartedAsync(store, label, worker.Id, started);
+            // What this process computes on goes into the record: the report says it, so a slow run can be told from a slow method.
+            var compute = label is null ? null : GenMerge.Core.Device.Describe();
+            if (label is not null) await WorkerRecords.StartedAsync(store, label, worker.Id, started, compute);
             var output = await inner.RunAsync(context, input);
-            if (label is not null) await WorkerRecords.FinishedAsync(store, label, worker.Id, started, DateTimeOffset.UtcNow);
+            if (label is not null) await WorkerRecords.FinishedAsync(store, label, worker.Id, started, DateTimeOffset.UtcNow, compute);
             worker.OnActivity?.Invoke(new WorkerActivityEvent(name, label, clock.Elapsed));
             return output;
         }

@@ -3,13 +3,14 @@ using GenMerge.Pipeline.Storage;
 
 namespace GenMerge.Pipeline.Workers;
 
-/// <summary>Who ran one activity of a run: runs/{run}/workers/{stage}/{key}.json.</summary>
+/// <summary>Who ran one activity of a run, and on what (<see cref="GenMerge.Core.Device.Describe"/>): runs/{run}/workers/{stage}/{key}.json.</summary>
 public sealed record WorkerRecord(
     [property: JsonPropertyName("stage")] string Stage,
     [property: JsonPropertyName("task")] string Task,
     [property: JsonPropertyName("worker")] string Worker,
     [property: JsonPropertyName("started_utc")] DateTimeOffset StartedUtc,
-    [property: JsonPropertyName("finished_utc")] DateTimeOffset? FinishedUtc);
+    [property: JsonPropertyName("finished_utc")] DateTimeOffset? FinishedUtc,
+    [property: JsonPropertyName("compute")] string? Compute = null);
 
 /// <summary>
 /// The per-activity worker records of a run. Each task has its own object, so concurrent workers never write the
@@ -22,14 +23,14 @@ public static class WorkerRecords
 
     public static string NameOf(RunArtifacts run, TaskLabel label) => run.At($"{Folder}/{label.Stage}/{label.Key}.json");
 
-    public static Task StartedAsync(IArtifactStore store, TaskLabel label, string worker, DateTimeOffset now) =>
-        store.WriteJsonAsync(NameOf(new RunArtifacts(store, label.RunId), label), new WorkerRecord(label.Stage, label.Key, worker, now, null));
+    public static Task StartedAsync(IArtifactStore store, TaskLabel label, string worker, DateTimeOffset now, string? compute = null) =>
+        store.WriteJsonAsync(NameOf(new RunArtifacts(store, label.RunId), label), new WorkerRecord(label.Stage, label.Key, worker, now, null, compute));
 
-    public static async Task FinishedAsync(IArtifactStore store, TaskLabel label, string worker, DateTimeOffset started, DateTimeOffset now)
+    public static async Task FinishedAsync(IArtifactStore store, TaskLabel label, string worker, DateTimeOffset started, DateTimeOffset now, string? compute = null)
     {
         var name = NameOf(new RunArtifacts(store, label.RunId), label);
         if (await store.ExistsAsync(name) && (await store.ReadJsonAsync<WorkerRecord>(name)).FinishedUtc is not null) return;
-        await store.WriteJsonAsync(name, new WorkerRecord(label.Stage, label.Key, worker, started, now));
+        await store.WriteJsonAsync(name, new WorkerRecord(label.Stage, label.Key, worker, started, now, compute));
     }
 
     public static async Task<IReadOnlyList<WorkerRecord>> ReadAllAsync(RunArtifacts run, CancellationToken ct = default)
@@ -48,5 +49,13 @@ public static class WorkerRecords
         if (records.Count == 0) return null;
         return records.GroupBy(r => r.Stage).OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.Worker).Distinct().Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>Per worker that finished a task of the run, what it computed on (null when no record says).</summary>
+    public static async Task<IReadOnlyDictionary<string, string>?> ComputeByWorkerAsync(RunArtifacts run, CancellationToken ct = default)
+    {
+        var named = (await ReadAllAsync(run, ct)).Where(r => r.Compute is not null).GroupBy(r => r.Worker)
+            .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Compute!);
+        return named.Count == 0 ? null : named;
     }
 }

@@ -41,6 +41,8 @@ public class MergeOrchestrationTests
         Assert.Contains("validate", report.Workers.Keys);
         Assert.Contains("report", report.Workers.Keys);
         Assert.All(report.Workers.Values, ids => Assert.Equal(new[] { LocalMergeRunner.InProcessWorkerId }, ids));
+        // ... and the report says what it computed on: this process's device and, on CPU, oneDNN's state.
+        Assert.Equal(new Dictionary<string, string> { [LocalMergeRunner.InProcessWorkerId] = GenMerge.Core.Device.Describe() }, report.Compute);
         Assert.All(report.Domains, d =>
         {
             Assert.True(double.IsFinite(d.FidR18) && d.FidR18 >= 0, $"fid {d.FidR18}");
@@ -52,6 +54,7 @@ public class MergeOrchestrationTests
         Assert.Equal(report.Parameters.Source + addG + addD, report.Parameters.Merged);
         var markdown = await t.Store.ReadTextAsync(run.ReportMarkdown);
         Assert.Contains("| rings |", markdown);
+        Assert.Contains($"Computed on: {LocalMergeRunner.InProcessWorkerId}: {GenMerge.Core.Device.Describe()}.", markdown);
         Assert.Contains($"(lr 0.0015, R1 gamma 0.0064, G_ema half-life {report.EmaKimg.Value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)} kimg{(union ? " ramped up" : "")}, data shards, 40 per class)", markdown);
         Assert.True(await t.Store.ExistsAsync(run.Merged));
         Assert.True(await t.Store.ExistsAsync(run.At("grids/merged.png")));
