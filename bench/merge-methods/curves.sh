@@ -8,7 +8,8 @@
 #   bash bench/merge-methods/curves.sh NAME SOURCE...
 # NAME names the scenario (results file RESULTS, default bench/merge-methods/CURVES-NAME.md, runs in OUT/NAME).
 # A METHODS entry is a method with options after '+', as run.sh's, and also: +distillW (--distill W, pixel l1),
-# +featW (--distill-features W), +live (--data live: the sources sampled at every step, no stored pool).
+# +featW (--distill-features W), +live (--data live: the sources sampled at every step, no stored pool), +lrX (--lr X),
+# +emaK (--ema-kimg K).
 # Environment: METHODS SEEDS ROOTING MERGE SEGMENT EVAL (held-out and evaluation samples per domain) AUG (default ada)
 # BATCH OUT GENMERGE (a built genmerge) REUSE=1 (keep runs whose report exists, made with the same settings).
 set -euo pipefail
@@ -37,6 +38,8 @@ for m in $METHODS; do
       feat*) EXTRA+=(--distill-features "${x#feat}") ;;
       live) EXTRA+=(--data live) ;;
       freeze-d*) EXTRA+=(--freeze-d "${x#freeze-d}") ;;
+      lr*) EXTRA+=(--lr "${x#lr}") ;;
+      ema*) EXTRA+=(--ema-kimg "${x#ema}") ;;
       bgc) EXTRA+=(--aug-pipe bgc) ;;
       *) echo "curves.sh: unknown option '+$x' in METHODS entry '$m'" >&2; exit 2 ;;
     esac
@@ -71,6 +74,9 @@ CURVES=$(for run in "${RUNS[@]}"; do
         picked: (.selection.picked_step + $offset) }' "$OUT/$run/report.json"
 done)
 
+# What the runs computed on (oneDNN off halves CPU training speed, so the wall times depend on it).
+COMPUTE=$(for run in "${RUNS[@]}"; do jq -r '(.compute // {}) | .[]' "$OUT/$run/report.json"; done | sort -u | paste -sd';' - | sed 's/;/; /g')
+
 # The curves as a picture beside the results file, where gnuplot is installed (Debian: gnuplot-nox).
 PLOT="${RESULTS%.md}.png"
 if command -v gnuplot > /dev/null; then
@@ -103,6 +109,7 @@ fi
   echo
   echo "Command: \`METHODS=\"$METHODS\" SEEDS=\"$SEEDS\" ROOTING=$ROOTING MERGE=$MERGE SEGMENT=$SEGMENT EVAL=$EVAL AUG=$AUG BATCH=$BATCH bash bench/merge-methods/curves.sh $NAME ${SOURCES[*]}\`"
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)."
+  echo "Computed on (the reports' \`compute\`): ${COMPUTE:-not recorded (runs older than that field)}."
   echo
   echo "Every run trains $(( (N - 1) * ROOTING + MERGE )) steps in all (batch $BATCH, --aug $AUG): cocktail roots each non-root source $ROOTING steps, then"
   echo "fine-tunes $MERGE; methods without rooting fine-tune all of them. Every $SEGMENT fine-tuning steps the checkpoint is scored"

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace GenMerge.Cli.Tests;
 
 /// <summary>Issue 22 items 1 and 2 through the command line: live data and paired distillation reach the run's request,
-/// its training and its report.</summary>
+/// its training and its report (with a given G_ema half-life).</summary>
 public class DataModeCliTests
 {
     [Fact]
@@ -16,7 +16,7 @@ public class DataModeCliTests
                                     "--snapshot-every", "0", "--out", cli.PathOf($"{d}.safetensors")).ExitCode);
         var r = cli.Run("merge", "--model", cli.PathOf("rings.safetensors"), "--model", cli.PathOf("squares.safetensors"),
                         "--rooting-steps", "2", "--merge-steps", "2", "--segment-steps", "2", "--batch", "4", "--eval-samples", "4",
-                        "--data", "live", "--distill", "2", "--distill-features", "0.5", "--distill-loss", "l2",
+                        "--data", "live", "--distill", "2", "--distill-features", "0.5", "--distill-loss", "l2", "--ema-kimg", "0.25",
                         "--work", cli.PathOf("work"), "--out", cli.PathOf("merged"));
         Assert.True(r.ExitCode == 0, r.ToString());
         var runId = Regex.Match(r.Stdout, @"run id: (\S+)").Groups[1].Value;
@@ -30,6 +30,7 @@ public class DataModeCliTests
             Assert.Equal(2, request.RootElement.GetProperty("distill").GetDouble());
             Assert.Equal(0.5, request.RootElement.GetProperty("distill_features").GetDouble());
             Assert.Equal("l2", request.RootElement.GetProperty("distill_loss").GetString());
+            Assert.Equal(0.25, request.RootElement.GetProperty("ema_kimg").GetDouble());
         }
         // ...the training sampled the sources itself: no shard was generated, yet rooting and fine-tuning trained...
         Assert.False(Directory.Exists(Path.Combine(run, "shards")) && Directory.EnumerateFiles(Path.Combine(run, "shards"), "*", SearchOption.AllDirectories).Any(),
@@ -40,5 +41,7 @@ public class DataModeCliTests
         using var report = JsonDocument.Parse(File.ReadAllText(cli.PathOf("merged/report.json")));
         Assert.Equal("live", report.RootElement.GetProperty("data").GetString());
         Assert.Equal("pixels 2 (l2), D features 0.5 (l2)", report.RootElement.GetProperty("distill").GetString());
+        Assert.Equal(0.25, report.RootElement.GetProperty("ema_kimg").GetDouble()); // as given, not the short job's cap
+        Assert.Matches(@"(?m)^\[[0-9:]+\] computing on cpu, \d+ threads, oneDNN: ", r.Stdout); // the local merge says what it runs on
     }
 }

@@ -38,6 +38,7 @@ public sealed class MergeOptions
     public readonly Option<double?> Lr = new("--lr") { Description = Invariant($"Adam learning rate (G and D) of merge fine-tuning, and of rooting unless --rooting-lr is given (default {D.Lr})") };
     public readonly Option<double?> RootingLr = new("--rooting-lr") { Description = "Learning rate of the rooting steps (default: --lr)" };
     public readonly Option<double?> FinalLr = new("--final-lr") { Description = "Learning rate the merge fine-tuning ends at, by a cosine decay from --lr (default: constant --lr)" };
+    public readonly Option<double?> EmaKimg = new("--ema-kimg") { Description = "Half-life of G_ema (what is evaluated and published) in thousands of images, every job (default: 10, at most a sixth of a job that starts from trained weights; 0: G_ema is G)" };
     public readonly Option<int?> FreezeD = new("--freeze-d") { Description = $"Freeze-D: keep D's first N blocks (nearest the image) fixed while fine-tuning trained weights (default {D.FreezeD}: train all of D)" };
     public readonly Option<string?> Aug = CommonOptions.Aug();
     public readonly Option<double?> AugP = CommonOptions.AugP();
@@ -61,7 +62,7 @@ public sealed class MergeOptions
     };
     public readonly Option<string> Work = new("--work") { Description = "Local working folder (store, cache)", DefaultValueFactory = _ => MergeLauncher.DefaultWorkDir };
 
-    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Data, Samples, Distill, DistillFeatures, DistillLoss, EvalSamples, Seed, Storage, TaskHub, Work };
+    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, EmaKimg, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Data, Samples, Distill, DistillFeatures, DistillLoss, EvalSamples, Seed, Storage, TaskHub, Work };
 
     /// <summary>The merge settings; unset values come from <paramref name="defaults"/>.</summary>
     public MergeSettings Settings(ParseResult p, MergeSettings defaults) => defaults with
@@ -74,6 +75,7 @@ public sealed class MergeOptions
         Lr = p.GetValue(Lr) ?? defaults.Lr,
         RootingLr = p.GetValue(RootingLr) ?? defaults.RootingLr,
         FinalLr = p.GetValue(FinalLr) ?? defaults.FinalLr,
+        EmaKimg = p.GetValue(EmaKimg) ?? defaults.EmaKimg,
         FreezeD = p.GetValue(FreezeD) ?? defaults.FreezeD,
         Augment = p.GetValue(Aug) ?? defaults.Augment,
         AugmentP = p.GetValue(AugP) ?? defaults.AugmentP,

@@ -45,4 +45,19 @@ public class EmaScheduleTests
         // ... while the half-life stays as long as the job allows, up to 10 kimg.
         Assert.Equal(Math.Min(10, steps * 32 / 6000.0), o.EmaKimg, 12);
     }
+
+    [Theory]
+    [InlineData(MergeMethod.Cocktail, true, 0.0)]
+    [InlineData(MergeMethod.Cocktail, false, 0.0)]
+    [InlineData(MergeMethod.Union, false, 0.05)]
+    public void A_given_ema_half_life_is_used_as_given_in_every_job(string method, bool rooting, double rampup)
+    {
+        var s = new MergeSettings { Method = method, BatchSize = 32, EmaKimg = 2.5 };
+        // Not capped at a sixth of a short job (100 x 32 / 6000 = 0.53 kimg), not raised to 10 in a long one.
+        Assert.Equal(2.5, s.Training(100, 16, rooting).EmaKimg);
+        Assert.Equal(2.5, s.Training(30_000, 16, rooting).EmaKimg);
+        Assert.Equal(rampup, s.Training(100, 16, rooting).EmaRampup); // a random start still ramps up
+        Assert.Equal(0, (s with { EmaKimg = 0 }).Training(100, 16, rooting).EmaKimg);
+        Assert.Equal(0, Ema.Beta(0, rampup, 32, 3200)); // 0: G_ema is G
+    }
 }

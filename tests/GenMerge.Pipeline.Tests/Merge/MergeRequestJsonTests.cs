@@ -5,7 +5,7 @@ namespace GenMerge.Pipeline.Tests.Merge;
 /// <summary>
 /// The request schema is a user contract (HTTP, blob uploads, run folders): every field set, and only the models, are
 /// written back as below, byte for byte. Both texts are what <see cref="MergeRequest.ToJson"/> wrote at 38040ca, plus
-/// the fields added since (data, distill, distill_features, distill_loss; samples_per_model is absent when sized from the
+/// the fields added since (ema_kimg, data, distill, distill_features, distill_loss; samples_per_model is absent when sized from the
 /// budget), including the read-only "ClassNames" it has always appended (run folders' request.json hold it; parsing ignores it).
 /// A request.json written before keeps its explicit samples_per_model, so resuming an old run draws the same pool.
 /// </summary>
@@ -38,6 +38,7 @@ public class MergeRequestJsonTests
           "aug_p": 0.25,
           "aug_target": 0.5,
           "aug_pipe": "bgc",
+          "ema_kimg": 1.5,
           "gamma": 0.75,
           "seed": 17,
           "data": "live",

@@ -25,6 +25,8 @@ public class MergeRequestTests
         Assert.Equal(0, r.Settings.Shards(2, 2, 32)); // live: no pool
         Assert.Equal("l2", r.Settings.Training(10, 16).DistillLoss);
         Assert.Equal(1.5, r.Settings.Training(10, 16, rooting: true).Distill);
+        Assert.Equal(0.75, MergeRequest.Parse(Valid[..^1] + ""","ema_kimg":0.75}""").Settings.Training(10, 16).EmaKimg);
+        Assert.Null(r.Settings.EmaKimg); // absent: the default rule
 
         // Defaults: rooting 600 steps x batch 32 all from one class, fine-tuning 600 x 32 / 2 per class; the larger over 4
         // reuses is 4800 samples, in whole shards of 1024: 5120.
@@ -72,6 +74,7 @@ public class MergeRequestTests
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill_features":-1}""", "distill_features: -1 must be")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill_loss":"huber"}""", "distill_loss: 'huber' is not one of l1, l2")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"samples_per_model":0}""", "samples_per_model: 0 must be >= 1")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"ema_kimg":-1}""", "ema_kimg: -1 must be a finite number >= 0")]
     [InlineData("""{"models": 3""", "not valid JSON")]
     public void Bad_requests_are_refused_naming_the_field(string json, string expected)
     {
