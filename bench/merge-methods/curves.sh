@@ -78,6 +78,8 @@ done)
 # OneDnnCheck's error size differs from process to process; the decision is what matters here.
 COMPUTE=$(for run in "${RUNS[@]}"; do jq -r '(.compute // {}) | .[]' "$OUT/$run/report.json"; done \
   | sed 's/, error [^;]*;/;/' | sort -u | paste -sd'|' - | sed 's/|/ and /g')
+UNRECORDED=$(for run in "${RUNS[@]}"; do jq -r 'select(.compute == null) | "x"' "$OUT/$run/report.json"; done | wc -l)
+[ "$UNRECORDED" = 0 ] || COMPUTE="${COMPUTE:+$COMPUTE; }not recorded for $UNRECORDED of ${#RUNS[@]} runs (made before that field)"
 
 # The curves as a picture beside the results file, where gnuplot is installed (Debian: gnuplot-nox).
 PLOT="${RESULTS%.md}.png"
@@ -111,7 +113,7 @@ fi
   echo
   echo "Command: \`METHODS=\"$METHODS\" SEEDS=\"$SEEDS\" ROOTING=$ROOTING MERGE=$MERGE SEGMENT=$SEGMENT EVAL=$EVAL AUG=$AUG BATCH=$BATCH bash bench/merge-methods/curves.sh $NAME ${SOURCES[*]}\`"
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)."
-  echo "Computed on (the reports' \`compute\`): ${COMPUTE:-not recorded (runs older than that field)}."
+  echo "Computed on (the reports' \`compute\`): $COMPUTE."
   echo
   echo "Every run trains $(( (N - 1) * ROOTING + MERGE )) steps in all (batch $BATCH, --aug $AUG): cocktail roots each non-root source $ROOTING steps, then"
   echo "fine-tunes $MERGE; methods without rooting fine-tune all of them. Every $SEGMENT fine-tuning steps the checkpoint is scored"

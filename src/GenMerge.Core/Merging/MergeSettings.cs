@@ -153,12 +153,12 @@ public sealed record MergeSettings
     {
         var options = new TrainOptions
         {
-        Steps = steps, BatchSize = BatchSize, LrG = LrOf(rooting), LrD = LrOf(rooting), Seed = Seed,
-        R1Gamma = Gamma ?? TrainOptions.HeuristicGamma(resolution, BatchSize),
-        FinalLrFactor = !rooting && FinalLr is double f ? f / Lr : 1.0,
-        FreezeD = FreezeD,
-        Distill = Distill, DistillFeatures = DistillFeatures, DistillLoss = DistillLoss,
-        Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget, AugmentPipe = AugmentPipe,
+            Steps = steps, BatchSize = BatchSize, LrG = LrOf(rooting), LrD = LrOf(rooting), Seed = Seed,
+            R1Gamma = Gamma ?? TrainOptions.HeuristicGamma(resolution, BatchSize),
+            FinalLrFactor = !rooting && FinalLr is double f ? f / Lr : 1.0,
+            FreezeD = FreezeD,
+            Distill = Distill, DistillFeatures = DistillFeatures, DistillLoss = DistillLoss,
+            Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget, AugmentPipe = AugmentPipe,
         }.Resuming(rooting || MergeMethod.StartsFromTrained(Method));
         // A given half-life is used as given (a random start keeps its ramp-up, which only shortens it early).
         return EmaKimg is double k ? options with { EmaKimg = k } : options;
