@@ -80,6 +80,7 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
         }
 
         var src0 = task.Sources[0];
+        var workerRecords = await WorkerRecords.ReadAllAsync(run); // one listing for both of the report's worker fields
         var report = MergeReportBuilder.Build(req.Settings, new MergeOutcome
         {
             Names = names, SourceConfig = src0.Config, Domains = domains,
@@ -92,8 +93,8 @@ public sealed class WriteReportActivity(IArtifactStore store) : TorchActivity<Re
             },
             TimingsS = task.TimingsS, WeightDistance = distances, Images = images,
             Selection = task.Selection is { } sel ? SelectionOf(sel, classNames) : null,
-            Workers = await WorkerRecords.ByStageAsync(run),
-            Compute = await WorkerRecords.ComputeByWorkerAsync(run),
+            Workers = WorkerRecords.ByStage(workerRecords),
+            Compute = WorkerRecords.ComputeByWorker(workerRecords),
         });
         await run.WriteTextAsync(run.ReportJson, report.ToJson());
         await run.WriteTextAsync(run.ReportMarkdown, report.ToMarkdown());

@@ -43,18 +43,19 @@ public static class WorkerRecords
     }
 
     /// <summary>Per stage, the distinct ids of the workers that ran its tasks (sorted); null when the run has no records.</summary>
-    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>?> ByStageAsync(RunArtifacts run, CancellationToken ct = default)
-    {
-        var records = await ReadAllAsync(run, ct);
-        if (records.Count == 0) return null;
-        return records.GroupBy(r => r.Stage).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.Worker).Distinct().Order(StringComparer.Ordinal).ToList());
-    }
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>?> ByStageAsync(RunArtifacts run, CancellationToken ct = default) =>
+        ByStage(await ReadAllAsync(run, ct));
 
-    /// <summary>Per worker that finished a task of the run, what it computed on (null when no record says).</summary>
-    public static async Task<IReadOnlyDictionary<string, string>?> ComputeByWorkerAsync(RunArtifacts run, CancellationToken ct = default)
+    /// <summary><see cref="ByStageAsync"/> on records already read.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>>? ByStage(IReadOnlyList<WorkerRecord> records) =>
+        records.Count == 0 ? null
+        : records.GroupBy(r => r.Stage).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.Worker).Distinct().Order(StringComparer.Ordinal).ToList());
+
+    /// <summary>Per worker that ran a task of the run, what it computed on (null when no record says).</summary>
+    public static IReadOnlyDictionary<string, string>? ComputeByWorker(IReadOnlyList<WorkerRecord> records)
     {
-        var named = (await ReadAllAsync(run, ct)).Where(r => r.Compute is not null).GroupBy(r => r.Worker)
+        var named = records.Where(r => r.Compute is not null).GroupBy(r => r.Worker)
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Compute!);
         return named.Count == 0 ? null : named;
     }
