@@ -26,7 +26,12 @@ public class DemoTests
         Assert.Equal(Path.Combine(partial, "flags"), report.Domains[1].Reference);
         Assert.StartsWith("held-out samples of source", report.Domains[0].Reference);
         Assert.All(report.Domains, d => Assert.InRange(d.Accuracy, 0, 1));
-        Assert.Equal("pixels 10 (l1)", report.Distill); // the demo merges with paired distillation
+        // The demo's recipe: the plain average fine-tuned with paired distillation and a short G_ema half-life, the
+        // rooting steps spent on fine-tuning (40 + 60 of the quick budget).
+        Assert.Equal("average-finetune", report.Method);
+        Assert.Equal("pixels 30 (l1)", report.Distill);
+        Assert.Equal(1, report.EmaKimg);
+        Assert.Equal(100, report.FinetuneSteps);
 
         // One row of source samples above one row of merged samples per domain: 4 rows of 8 images of 32 px at scale 2.
         using var side = SKBitmap.Decode(cli.PathOf("out/grids/side-by-side.png"));

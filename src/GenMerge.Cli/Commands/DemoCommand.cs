@@ -15,7 +15,7 @@ namespace GenMerge.Cli.Commands;
 
 /// <summary>
 /// `genmerge demo`: merges shipped pretrained emoji models (or, with --train-sources, first trains two sources on
-/// built-in procedural domains) with GAN Cocktail through the in-process Durable host, evaluates, and says where to look.
+/// built-in procedural domains) by the recipe of its <see cref="DemoProfile"/> through the in-process Durable host, evaluates, and says where to look.
 /// </summary>
 public static class DemoCommand
 {

@@ -64,10 +64,11 @@ public sealed class MergeOptions
 
     public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, EmaKimg, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Data, Samples, Distill, DistillFeatures, DistillLoss, EvalSamples, Seed, Storage, TaskHub, Work };
 
-    /// <summary>The merge settings; unset values come from <paramref name="defaults"/>.</summary>
+    /// <summary>The merge settings; unset values come from <paramref name="defaults"/> (a demo profile's method too: the
+    /// options with a default for --help count as unset unless given).</summary>
     public MergeSettings Settings(ParseResult p, MergeSettings defaults) => defaults with
     {
-        Root = p.GetValue(Root), Method = p.GetValue(Method)!, Seed = p.GetValue(Seed),
+        Root = Given(p, Root) ?? defaults.Root, Method = Given(p, Method) ?? defaults.Method, Seed = Given(p, Seed) ?? defaults.Seed,
         RootingSteps = p.GetValue(RootingSteps) ?? defaults.RootingSteps,
         MergeSteps = p.GetValue(MergeSteps) ?? defaults.MergeSteps,
         SegmentSteps = p.GetValue(SegmentSteps) ?? defaults.SegmentSteps,
@@ -90,6 +91,12 @@ public sealed class MergeOptions
         DistillLoss = p.GetValue(DistillLoss) ?? defaults.DistillLoss,
         EvalSamples = p.GetValue(EvalSamples) ?? defaults.EvalSamples,
     };
+
+    static T? Given<T>(ParseResult p, Option<T> option) where T : struct =>
+        p.GetResult(option) is { Implicit: false } ? p.GetValue(option) : null;
+
+    static string? Given(ParseResult p, Option<string> option) =>
+        p.GetResult(option) is { Implicit: false } ? p.GetValue(option) : null;
 
     public MergeLauncher Launcher(ParseResult p) => new(p.GetValue(Storage), p.GetValue(Work)!, p.GetValue(TaskHub));
 
