@@ -32,7 +32,7 @@ public sealed class MergeOptions
     public readonly Option<double?> DistillFeatures = new("--distill-features") { Description = "Paired distillation weight on D's intermediate features of G(z, class i) and G_i(z) (default 0: off)" };
     public readonly Option<string?> DistillLoss = new Option<string?>("--distill-loss")
     {
-        Description = $"How distillation measures differences: l1 or l2 (default {D.DistillLoss})",
+        Description = $"How distillation measures differences: l1, l2 or lap1 (Laplacian-pyramid L1) (default {D.DistillLoss})",
     }.AcceptOnlyFromAmong(Core.Training.Distillation.Losses.ToArray());
     public readonly Option<int?> EvalSamples = new("--eval-samples") { Description = "Images per domain for FID-R18/KID-R18" };
     public readonly Option<double?> Lr = new("--lr") { Description = Invariant($"Adam learning rate (G and D) of merge fine-tuning, and of rooting unless --rooting-lr is given (default {D.Lr})") };

@@ -13,21 +13,55 @@ public static class Distillation
     public const string L1 = "l1";
     /// <summary>Mean squared difference.</summary>
     public const string L2 = "l2";
+    /// <summary>Laplacian-pyramid L1 (GLO's Lap1, Bojanowski et al. 2018): the sum over pyramid levels of each level's mean
+    /// absolute difference. Plain L1 lets thin strokes on a plain ground fade (a blank image is already close; measured
+    /// with bench/merge-methods/pair-l1.sh); the coarse levels see a missing stroke as a region that is too light.</summary>
+    public const string Lap1 = "lap1";
 
-    public static readonly IReadOnlyList<string> Losses = new[] { L1, L2 };
+    public static readonly IReadOnlyList<string> Losses = new[] { L1, L2, Lap1 };
+
+    /// <summary>The Laplacian pyramid stops at this side: 32 px images have bands at 32, 16 and 8 px and a 4 px rest.</summary>
+    public const int PyramidMinSide = 4;
 
     public static void Validate(string loss)
     {
         if (!Losses.Contains(loss)) throw new ArgumentException($"distill_loss: '{loss}' is not one of {string.Join(", ", Losses)}");
     }
 
-    /// <summary>The pixel term: mean over every element of |fake - target| (l1) or (fake - target)^2 (l2). Shapes must match.</summary>
+    /// <summary>The pixel term: mean over every element of |fake - target| (l1), (fake - target)^2 (l2), or the
+    /// <see cref="Laplacian"/> pyramid's L1 (lap1). Shapes must match.</summary>
     public static Tensor Pixel(Tensor fake, Tensor target, string loss)
     {
         if (!fake.shape.SequenceEqual(target.shape))
             throw new ArgumentException($"distillation: fake [{string.Join(", ", fake.shape)}] and target [{string.Join(", ", target.shape)}] differ in shape");
         var diff = fake - target.detach();
-        return loss == L2 ? diff.square().mean() : diff.abs().mean();
+        return loss switch
+        {
+            L2 => diff.square().mean(),
+            Lap1 => Laplacian(diff),
+            _ => diff.abs().mean(),
+        };
+    }
+
+    /// <summary>
+    /// Lap1 of a difference (the pyramid is linear, so the pyramid of fake - target is the difference of theirs): while
+    /// both sides are even and at least 2 x <see cref="PyramidMinSide"/>, the band g - up(down(g)) (2x2 mean, nearest
+    /// upsampling) adds its mean |.| and g becomes down(g); the rest adds its own. Every level's term has the per-pixel
+    /// gradient of plain L1, so lap1 is l1 plus the same pull on ever coarser regions. Not [B, C, H, W]: plain L1.
+    /// </summary>
+    public static Tensor Laplacian(Tensor diff)
+    {
+        if (diff.dim() != 4) return diff.abs().mean();
+        var g = diff;
+        Tensor sum = zeros(1, dtype: diff.dtype, device: diff.device).squeeze();
+        while (g.shape[2] % 2 == 0 && g.shape[3] % 2 == 0 && Math.Min(g.shape[2], g.shape[3]) >= 2 * PyramidMinSide)
+        {
+            var down = nn.functional.avg_pool2d(g, 2);
+            var up = down.repeat_interleave(2, 2).repeat_interleave(2, 3);
+            sum = sum + (g - up).abs().mean();
+            g = down;
+        }
+        return sum + g.abs().mean();
     }
 
     /// <summary>The feature term: the mean over D's layers of each layer's <see cref="Pixel"/> difference, so that no one

@@ -22,6 +22,27 @@ public class DistillationTests
     }
 
     [Fact]
+    public void Lap1_sums_each_pyramid_levels_mean_absolute_difference()
+    {
+        // One pixel d = 1 in an 8x8 image: the 2x2 mean is 1/4 over its block, so the 8 px band is 3/4 there and -1/4 on
+        // its three neighbours (mean 1.5 / 64); the 4 px rest holds 1/4 in one of 16 cells (mean 1 / 64). Sum: 2.5 / 64,
+        // where plain L1 is 1 / 64.
+        using var target = zeros(1, 1, 8, 8);
+        using var fake = zeros(1, 1, 8, 8);
+        fake[0, 0, 0, 0] = tensor(1f);
+        Assert.Equal(2.5 / 64, Distillation.Pixel(fake, target, Distillation.Lap1).item<float>(), 6);
+        Assert.Equal(1.0 / 64, Distillation.Pixel(fake, target, Distillation.L1).item<float>(), 6);
+        // A constant offset lives only in the rest, a 2x2 checkerboard only in the finest band: both give plain L1.
+        using var flat = full(1, 3, 16, 16, 0.5f);
+        Assert.Equal(0.5, Distillation.Pixel(flat, zeros_like(flat), Distillation.Lap1).item<float>(), 6);
+        using var checker = tensor(new float[] { 1, -1, -1, 1 }).view(1, 1, 2, 2).repeat(2, 1, 4, 4) * 0.25f;
+        Assert.Equal(0.25, Distillation.Pixel(checker, zeros_like(checker), Distillation.Lap1).item<float>(), 6);
+        // Not an image (D's flattened features): plain L1.
+        using var flatFeatures = tensor(new float[] { 1, -3 });
+        Assert.Equal(2.0, Distillation.Pixel(flatFeatures, zeros_like(flatFeatures), Distillation.Lap1).item<float>(), 6);
+    }
+
+    [Fact]
     public void The_feature_term_is_the_mean_over_layers_so_no_layer_size_dominates()
     {
         // Layer 1: one element, difference 3; layer 2: four elements, differences 1, 1, 1, 1.
@@ -35,11 +56,13 @@ public class DistillationTests
     [Theory]
     [InlineData("l1")]
     [InlineData("l2")]
+    [InlineData("lap1")]
     public void The_trainer_adds_the_weighted_terms_exactly_on_a_hand_computed_case(string loss)
     {
         // G outputs exactly 0 (all its weights zero) and every target pixel is +-(63.5 / 127.5) (uint8 191 and 64), so the
         // pixel term is |x| (l1) or x^2 (l2) whatever the batch's classes; the tiny D's features are the flattened image, so
-        // the feature term is the same number. Weights 2 and 3: the reported loss is 5 |x| or 5 x^2.
+        // the feature term is the same number. Weights 2 and 3: the reported loss is 5 |x| or 5 x^2. A constant image's
+        // Laplacian pyramid is all rest, so lap1 gives l1's 5 |x|.
         using var model = Tiny(out var config);
         using (no_grad()) foreach (var p in model.G.parameters()) p.zero_();
         using var pool0 = Pool(config, 191, seed: 1);
@@ -49,7 +72,7 @@ public class DistillationTests
         TrainProgress? last = null;
         using (var trainer = new GanTrainer(model, data, options, CPU)) trainer.Train(1, p => last = p, reportEvery: 1);
         double x = 63.5 / 127.5;
-        double want = 5 * (loss == "l1" ? x : x * x);
+        double want = 5 * (loss == "l2" ? x * x : x);
         Assert.NotNull(last?.Distill);
         Assert.Equal(want, last!.Distill!.Value, 5);
         Assert.Contains("distill", last.Describe());

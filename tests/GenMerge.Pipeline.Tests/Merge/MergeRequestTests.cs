@@ -72,7 +72,7 @@ public class MergeRequestTests
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"data":"stream"}""", "data: 'stream' is not one of shards, live")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill":-0.5}""", "distill: -0.5 must be a finite number >= 0")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill_features":-1}""", "distill_features: -1 must be")]
-    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill_loss":"huber"}""", "distill_loss: 'huber' is not one of l1, l2")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill_loss":"huber"}""", "distill_loss: 'huber' is not one of l1, l2, lap1")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"samples_per_model":0}""", "samples_per_model: 0 must be >= 1")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"ema_kimg":-1}""", "ema_kimg: -1 must be a finite number >= 0")]
     [InlineData("""{"models": 3""", "not valid JSON")]
