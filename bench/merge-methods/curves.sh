@@ -9,7 +9,7 @@
 # NAME names the scenario (results file RESULTS, default bench/merge-methods/CURVES-NAME.md, runs in OUT/NAME).
 # A METHODS entry is a method with options after '+', as run.sh's, and also: +distillW (--distill W, pixel l1),
 # +featW (--distill-features W), +live (--data live: the sources sampled at every step, no stored pool), +lrX (--lr X),
-# +emaK (--ema-kimg K), +lap1 (--distill-loss lap1: distillation's L1 over a Laplacian pyramid).
+# +emaK (--ema-kimg K), +lap1 (--distill-loss lap1: distillation's L1 over a Laplacian pyramid), +rootN (--root N).
 # Environment: METHODS SEEDS ROOTING MERGE SEGMENT EVAL (held-out and evaluation samples per domain) AUG (default ada)
 # BATCH OUT GENMERGE (a built genmerge) REUSE=1 (keep runs whose report exists, made with the same settings).
 set -euo pipefail
@@ -38,6 +38,7 @@ for m in $METHODS; do
       feat*) EXTRA+=(--distill-features "${x#feat}") ;;
       live) EXTRA+=(--data live) ;;
       lap1) EXTRA+=(--distill-loss lap1) ;;
+      root*) EXTRA+=(--root "${x#root}") ;;
       freeze-d*) EXTRA+=(--freeze-d "${x#freeze-d}") ;;
       lr*) EXTRA+=(--lr "${x#lr}") ;;
       ema*) EXTRA+=(--ema-kimg "${x#ema}") ;;
@@ -112,7 +113,9 @@ fi
 {
   echo "# Quality against steps: $NAME"
   echo
-  echo "Command: \`METHODS=\"$METHODS\" SEEDS=\"$SEEDS\" ROOTING=$ROOTING MERGE=$MERGE SEGMENT=$SEGMENT EVAL=$EVAL AUG=$AUG BATCH=$BATCH bash bench/merge-methods/curves.sh $NAME ${SOURCES[*]}\`"
+  # A results file written elsewhere than CURVES-NAME.md names itself, so its command regenerates it and not another.
+  [ "$RESULTS" = "bench/merge-methods/CURVES-$NAME.md" ] && R= || R="RESULTS=$RESULTS "
+  echo "Command: \`METHODS=\"$METHODS\" SEEDS=\"$SEEDS\" ROOTING=$ROOTING MERGE=$MERGE SEGMENT=$SEGMENT EVAL=$EVAL AUG=$AUG BATCH=$BATCH ${R}bash bench/merge-methods/curves.sh $NAME ${SOURCES[*]}\`"
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)."
   echo "Computed on (the reports' \`compute\`): $COMPUTE."
   echo

@@ -56,10 +56,13 @@ public static class Distillation
         Tensor sum = zeros(1, dtype: diff.dtype, device: diff.device).squeeze();
         while (g.shape[2] % 2 == 0 && g.shape[3] % 2 == 0 && Math.Min(g.shape[2], g.shape[3]) >= 2 * PyramidMinSide)
         {
-            var down = nn.functional.avg_pool2d(g, 2);
-            var up = down.repeat_interleave(2, 2).repeat_interleave(2, 3);
-            sum = sum + (g - up).abs().mean();
-            g = down;
+            // Each 2x2 block as two axes of size 2: the mean over them is the downsampled image, and subtracting it
+            // broadcast over them is nearest upsampling, with views only (pooling and repeat kernels cost more on CPU).
+            long b = g.shape[0], c = g.shape[1], h = g.shape[2] / 2, w = g.shape[3] / 2;
+            var blocks = g.reshape(b, c, h, 2, w, 2);
+            var down = blocks.mean(new long[] { 3, 5 }, keepdim: true);
+            sum = sum + (blocks - down).abs().mean();
+            g = down.view(b, c, h, w);
         }
         return sum + g.abs().mean();
     }
