@@ -7,7 +7,7 @@
 # wall time), then the curves, then each run's report.
 #   bash bench/merge-methods/curves.sh NAME SOURCE...
 # NAME names the scenario (results file RESULTS, default bench/merge-methods/CURVES-NAME.md, runs in OUT/NAME).
-# A METHODS entry is a method with options after '+', as run.sh's, and also: +distillW (--distill W, pixel l1),
+# A METHODS entry is a method with options after '+', as run.sh's, and also: +distillW (--distill W, plain l1),
 # +featW (--distill-features W), +live (--data live: the sources sampled at every step, no stored pool), +lrX (--lr X),
 # +emaK (--ema-kimg K), +lap1 (--distill-loss lap1: distillation's L1 over a Laplacian pyramid), +rootN (--root N).
 # Environment: METHODS SEEDS ROOTING MERGE SEGMENT EVAL (held-out and evaluation samples per domain) AUG (default ada)
@@ -31,13 +31,15 @@ SETTINGS="ROOTING=$ROOTING MERGE=$MERGE SEGMENT=$SEGMENT EVAL=$EVAL AUG=$AUG BAT
 
 RUNS=()
 for m in $METHODS; do
-  EXTRA=(); IFS=+ read -ra PARTS <<< "$m"
+  # Distillation measures in plain L1 unless +lap1 says otherwise: the results files before lap1 became GenMerge's
+  # default name their runs that way, and their commands must still make the same runs.
+  EXTRA=(); IFS=+ read -ra PARTS <<< "$m"; LOSS=l1
   for x in "${PARTS[@]:1}"; do
     case $x in
       distill*) EXTRA+=(--distill "${x#distill}") ;;
       feat*) EXTRA+=(--distill-features "${x#feat}") ;;
       live) EXTRA+=(--data live) ;;
-      lap1) EXTRA+=(--distill-loss lap1) ;;
+      lap1) LOSS=lap1 ;;
       root*) EXTRA+=(--root "${x#root}") ;;
       freeze-d*) EXTRA+=(--freeze-d "${x#freeze-d}") ;;
       lr*) EXTRA+=(--lr "${x#lr}") ;;
@@ -46,6 +48,7 @@ for m in $METHODS; do
       *) echo "curves.sh: unknown option '+$x' in METHODS entry '$m'" >&2; exit 2 ;;
     esac
   done
+  EXTRA+=(--distill-loss "$LOSS")
   for seed in $SEEDS; do
     run="$m-seed$seed"; RUNS+=("$run"); dir="$OUT/$run"
     if [ "${REUSE:-0}" = 1 ] && [ -f "$dir/report.json" ] && [ "$(cat "$dir.settings" 2>/dev/null)" = "$SETTINGS" ]; then

@@ -38,7 +38,7 @@ public sealed record TrainOptions
     /// <summary>Weight of the D-feature distillation term on G (0: off).</summary>
     public double DistillFeatures { get; init; }
     /// <summary>How distillation measures a difference: <see cref="Distillation.Losses"/>.</summary>
-    public string DistillLoss { get; init; } = Distillation.L1;
+    public string DistillLoss { get; init; } = Distillation.Lap1;
 
     /// <summary>Whether G is pulled toward its source at the same latent (<see cref="Distillation"/>).</summary>
     public bool Distils => Distill > 0 || DistillFeatures > 0;

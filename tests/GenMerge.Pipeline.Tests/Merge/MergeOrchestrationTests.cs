@@ -190,7 +190,7 @@ public class MergeOrchestrationTests
         Assert.Empty(await t.Store.ListAsync(run.Root + "/shards/"));
         var report = MergeReport.FromJson(await t.Store.ReadTextAsync(run.ReportJson));
         Assert.Equal("live", report.Data);
-        Assert.Equal("pixels 1 (l1), D features 0.5 (l1)", report.Distill);
+        Assert.Equal("pixels 1 (lap1), D features 0.5 (lap1)", report.Distill);
         using (var seg = await ModelArtifacts.LoadAsync(t.Store, run.JobSegment("rooted/squares", 1)))
         {
             Assert.StartsWith("live:", seg.Provenance.Data);

@@ -86,7 +86,7 @@ public class MergeRequestJsonTests
           "shard_size": 1024,
           "distill": 0,
           "distill_features": 0,
-          "distill_loss": "l1",
+          "distill_loss": "lap1",
           "eval_samples": 500,
           "select": "last",
           "ClassNames": [
