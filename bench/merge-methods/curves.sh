@@ -9,7 +9,7 @@
 # NAME names the scenario (results file RESULTS, default bench/merge-methods/CURVES-NAME.md, runs in OUT/NAME).
 # A METHODS entry is a method with options after '+', as run.sh's, and also: +distillW (--distill W, plain l1),
 # +featW (--distill-features W), +live (--data live: the sources sampled at every step, no stored pool), +lrX (--lr X),
-# +emaK (--ema-kimg K), +lap1 (--distill-loss lap1: distillation's L1 over a Laplacian pyramid), +rootN (--root N).
+# +emaK (--ema-kimg K), +lap1 (--distill-loss lap1: distillation's L1 over a Laplacian pyramid).
 # Environment: METHODS SEEDS ROOTING MERGE SEGMENT EVAL (held-out and evaluation samples per domain) AUG (default ada)
 # BATCH OUT GENMERGE (a built genmerge) REUSE=1 (keep runs whose report exists, made with the same settings).
 set -euo pipefail
@@ -40,7 +40,6 @@ for m in $METHODS; do
       feat*) EXTRA+=(--distill-features "${x#feat}") ;;
       live) EXTRA+=(--data live) ;;
       lap1) LOSS=lap1 ;;
-      root*) EXTRA+=(--root "${x#root}") ;;
       freeze-d*) EXTRA+=(--freeze-d "${x#freeze-d}") ;;
       lr*) EXTRA+=(--lr "${x#lr}") ;;
       ema*) EXTRA+=(--ema-kimg "${x#ema}") ;;

@@ -55,7 +55,7 @@ public sealed record MergeSettings
     [JsonPropertyName("distill")] public double Distill { get; init; }
     /// <summary>Weight of paired distillation in D's intermediate features; 0: off.</summary>
     [JsonPropertyName("distill_features")] public double DistillFeatures { get; init; }
-    /// <summary>How distillation measures differences: l1 or l2.</summary>
+    /// <summary>How distillation measures differences: <see cref="Distillation.Losses"/> (lap1 by default).</summary>
     [JsonPropertyName("distill_loss")] public string DistillLoss { get; init; } = Distillation.Lap1;
     /// <summary>Images per domain for FID/KID (merged, source and reference each).</summary>
     [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; } = 500;
