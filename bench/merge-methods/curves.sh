@@ -3,8 +3,8 @@
 # of SEEDS, with --select best, which scores every fine-tuning checkpoint (one per SEGMENT steps) on held-out samples
 # of the sources: the worst domain's FID-R18 as a multiple of that source's own (the 'ratio'), and domain accuracy.
 # Writes one results file: the headline table (total steps, rooting included, each method needs to bring the worst
-# ratio under 2x, 1.5x, 1.2x and 1.1x; the ratio at the full budget; the published model against the real images;
-# wall time), then the curves, then each run's report.
+# ratio under 2x, 1.5x, 1.2x and 1.1x; the ratio at the full budget; the published model against the real images,
+# its accuracy also against its source's own; wall time), then the curves, then each run's report.
 #   bash bench/merge-methods/curves.sh NAME SOURCE...
 # NAME names the scenario (results file RESULTS, default bench/merge-methods/CURVES-NAME.md, runs in OUT/NAME).
 # A METHODS entry is a method with options after '+', as run.sh's, and also: +distillW (--distill W, plain l1),
@@ -75,6 +75,7 @@ CURVES=$(for run in "${RUNS[@]}"; do
                                              acc: ([.accuracy[]] | min) }],
         real_ratio: ([.domains[] | .fid_r18 / .source_fid_r18] | max),
         real_acc: ([.domains[].accuracy] | min),
+        acc_gap: ([.domains[] | { name, gap: (.accuracy - .source_accuracy) }] | min_by(.gap)),
         picked: (.selection.picked_step + $offset) }' "$OUT/$run/report.json"
 done)
 
@@ -126,22 +127,25 @@ fi
   echo "on $EVAL held-out samples of each source: 'ratio' is the worst domain's FID-R18 as a multiple of that source's own"
   echo "FID-R18 against the same samples (1x: as close as the source itself), 'acc' the lowest share of a class's samples that"
   echo "a linear classifier on the same features puts in its own source. Steps count the rooting: cocktail's first"
-  echo "checkpoint lies at $(( (N - 1) * ROOTING + SEGMENT )). Seeds side by side (a / b); '-': not reached within the budget."
+  echo "checkpoint lies at $(( (N - 1) * ROOTING + SEGMENT )). 'acc vs its source's': the published model's domain accuracy against"
+  echo "the real images minus its source's, in points, on the domain where it falls furthest short (some sources score far"
+  echo "below 100 % there). Seeds side by side (a / b); '-': not reached within the budget."
   echo
   [ -z "$PLOT" ] || { echo "![curves]($(basename "$PLOT"))"; echo; }
   echo "## Steps to a worst-domain ratio"
   echo
-  echo "| method | to 2x | to 1.5x | to 1.2x | to 1.1x | ratio at the full budget | lowest acc there | best ratio (steps) | published vs real: worst FID ratio, lowest acc | wall |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| method | to 2x | to 1.5x | to 1.2x | to 1.1x | ratio at the full budget | lowest acc there | best ratio (steps) | published vs real: worst FID ratio, lowest acc | acc vs its source's, worst domain | wall |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for m in $METHODS; do
     sel=$(echo "$CURVES" | jq -c --arg m "$m" 'select(.method == $m)')
     cell() { echo "$sel" | jq -r "$1" | paste -sd/ | sed 's|/| / |g'; }
     to() { cell "[.points[] | select(.ratio <= $1) | .steps] | if length == 0 then \"-\" else (min | tostring) end"; }
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$m" "$(to 2)" "$(to 1.5)" "$(to 1.2)" "$(to 1.1)" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$m" "$(to 2)" "$(to 1.5)" "$(to 1.2)" "$(to 1.1)" \
       "$(cell '.points[-1].ratio * 100 | round / 100 | tostring + "x"')" \
       "$(cell '.points[-1].acc * 1000 | round / 10 | tostring + " %"')" \
       "$(cell '(.points | min_by(.ratio)) | "\(.ratio * 100 | round / 100)x (\(.steps))"')" \
       "$(cell '"\(.real_ratio * 100 | round / 100)x, \(.real_acc * 1000 | round / 10) %"')" \
+      "$(cell '.acc_gap | "\(.gap * 1000 | round / 10 | if . >= 0 then "+\(.)" else tostring end) pt (\(.name))"')" \
       "$(cell '.wall | tostring + " s"')"
   done
   echo
