@@ -26,6 +26,10 @@ if [ -n "${GENMERGE:-}" ]; then G=$GENMERGE; else
   G=src/GenMerge.Cli/bin/Release/net10.0/genmerge
 fi
 mkdir -p "$OUT"
+# Emoji sources are scored against their real images only where those are cached; otherwise the reports fall back to
+# held-out samples of the source, and "vs real" would not be that (as happened once: LOG.md, 2026-12-07, night).
+if command -v npm > /dev/null; then bash scripts/emoji-domains.sh > /dev/null
+else echo "curves.sh: npm not found, emoji images not cached: emoji sources are scored against held-out samples" >&2; fi
 MODELS=(); for s in "${SOURCES[@]}"; do MODELS+=(--model "$s"); done
 SETTINGS="ROOTING=$ROOTING MERGE=$MERGE SEGMENT=$SEGMENT EVAL=$EVAL AUG=$AUG BATCH=$BATCH ${SOURCES[*]}"
 
@@ -75,6 +79,7 @@ CURVES=$(for run in "${RUNS[@]}"; do
                                              acc: ([.accuracy[]] | min) }],
         real_ratio: ([.domains[] | .fid_r18 / .source_fid_r18] | max),
         real_acc: ([.domains[].accuracy] | min),
+        no_real: ([.domains[] | select(.reference | startswith("held-out")) | .name] | join(", ")),
         acc_gap: ([.domains[] | { name, gap: (.accuracy - .source_accuracy) }] | min_by(.gap)),
         picked: (.selection.picked_step + $offset) }' "$OUT/$run/report.json"
 done)
@@ -144,7 +149,8 @@ fi
       "$(cell '.points[-1].ratio * 100 | round / 100 | tostring + "x"')" \
       "$(cell '.points[-1].acc * 1000 | round / 10 | tostring + " %"')" \
       "$(cell '(.points | min_by(.ratio)) | "\(.ratio * 100 | round / 100)x (\(.steps))"')" \
-      "$(cell '"\(.real_ratio * 100 | round / 100)x, \(.real_acc * 1000 | round / 10) %"')" \
+      "$(cell '"\(.real_ratio * 100 | round / 100)x, \(.real_acc * 1000 | round / 10) %"
+               + if .no_real == "" then "" else " (\(.no_real) against held-out samples, not real images)" end')" \
       "$(cell '.acc_gap | "\(.gap * 1000 | round / 10 | if . >= 0 then "+\(.)" else tostring end) pt (\(.name))"')" \
       "$(cell '.wall | tostring + " s"')"
   done
