@@ -28,8 +28,8 @@ fi
 mkdir -p "$OUT"
 # Emoji sources are scored against their real images only where those are cached; otherwise the reports fall back to
 # held-out samples of the source, and "vs real" would not be that (as happened once: LOG.md, 2026-12-07, night).
-if command -v npm > /dev/null; then bash scripts/emoji-domains.sh > /dev/null
-else echo "curves.sh: npm not found, emoji images not cached: emoji sources are scored against held-out samples" >&2; fi
+bash scripts/emoji-domains.sh > /dev/null \
+  || echo "curves.sh: emoji images not cached: emoji sources are scored against held-out samples" >&2
 MODELS=(); for s in "${SOURCES[@]}"; do MODELS+=(--model "$s"); done
 SETTINGS="ROOTING=$ROOTING MERGE=$MERGE SEGMENT=$SEGMENT EVAL=$EVAL AUG=$AUG BATCH=$BATCH ${SOURCES[*]}"
 
