@@ -24,7 +24,8 @@ NEW=$(date -u +%Y%m%d-%H%M%S)-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 OUT=${OUT:-bench/merge-methods/out-refinetune/$NEW}
 mkdir -p "$(dirname "$OUT")"
 cp -a "$RUNS/$SRC" "$RUNS/$NEW"
-# Everything from the fine-tuning on is made again; the bookkeeping (status, manifest) is rebuilt by the run.
+# Everything from the fine-tuning on (with KEEP=1, from its first new segment on) is made again; the bookkeeping
+# (status, manifest) is rebuilt by the run. The report describes the fine-tuning by the new settings only.
 [ "${KEEP:-0}" = 1 ] || rm -rf "$RUNS/$NEW/finetune"
 rm -rf "$RUNS/$NEW"/{merged.safetensors,eval,grids,report.json,report.md,manifest,manifest.json,status.json}
 jq "$FILTER" "$RUNS/$SRC/request.json" | sed "s/$SRC/$NEW/g" > "$RUNS/$NEW/request.json"
