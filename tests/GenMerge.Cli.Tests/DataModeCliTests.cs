@@ -16,7 +16,7 @@ public class DataModeCliTests
                                     "--snapshot-every", "0", "--out", cli.PathOf($"{d}.safetensors")).ExitCode);
         var r = cli.Run("merge", "--model", cli.PathOf("rings.safetensors"), "--model", cli.PathOf("squares.safetensors"),
                         "--rooting-steps", "2", "--merge-steps", "2", "--segment-steps", "2", "--batch", "4", "--eval-samples", "4",
-                        "--data", "live", "--distill", "2", "--distill-features", "0.5", "--distill-loss", "l2", "--ema-kimg", "0.25",
+                        "--data", "live", "--distill", "2", "--distill-features", "0.5", "--distill-loss", "l2", "--distill-class", "squares=0.5", "--ema-kimg", "0.25",
                         "--work", cli.PathOf("work"), "--out", cli.PathOf("merged"));
         Assert.True(r.ExitCode == 0, r.ToString());
         var runId = Regex.Match(r.Stdout, @"run id: (\S+)").Groups[1].Value;
@@ -30,6 +30,7 @@ public class DataModeCliTests
             Assert.Equal(2, request.RootElement.GetProperty("distill").GetDouble());
             Assert.Equal(0.5, request.RootElement.GetProperty("distill_features").GetDouble());
             Assert.Equal("l2", request.RootElement.GetProperty("distill_loss").GetString());
+            Assert.Equal(0.5, request.RootElement.GetProperty("distill_classes").GetProperty("squares").GetDouble());
             Assert.Equal(0.25, request.RootElement.GetProperty("ema_kimg").GetDouble());
         }
         // ...the training sampled the sources itself: no shard was generated, yet rooting and fine-tuning trained...
@@ -40,7 +41,7 @@ public class DataModeCliTests
         // ...and the report says how it was trained.
         using var report = JsonDocument.Parse(File.ReadAllText(cli.PathOf("merged/report.json")));
         Assert.Equal("live", report.RootElement.GetProperty("data").GetString());
-        Assert.Equal("pixels 2 (l2), D features 0.5 (l2)", report.RootElement.GetProperty("distill").GetString());
+        Assert.Equal("pixels 2 (l2), D features 0.5 (l2), per class x squares 0.5", report.RootElement.GetProperty("distill").GetString());
         Assert.Equal(0.25, report.RootElement.GetProperty("ema_kimg").GetDouble()); // as given, not the short job's cap
         Assert.Matches(@"(?m)^\[[0-9:]+\] computing on cpu, \d+ threads, oneDNN: ", r.Stdout); // the local merge says what it runs on
     }

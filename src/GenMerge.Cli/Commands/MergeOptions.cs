@@ -34,6 +34,10 @@ public sealed class MergeOptions
     {
         Description = $"How distillation measures differences: l1, l2 or lap1 (Laplacian-pyramid L1) (default {D.DistillLoss})",
     }.AcceptOnlyFromAmong(Core.Training.Distillation.Losses.ToArray());
+    public readonly Option<string[]> DistillClass = new("--distill-class")
+    {
+        Description = "NAME=FACTOR: multiply both distillation weights by FACTOR on merged class NAME (repeatable; classes not named keep 1)",
+    };
     public readonly Option<int?> EvalSamples = new("--eval-samples") { Description = "Images per domain for FID-R18/KID-R18" };
     public readonly Option<double?> Lr = new("--lr") { Description = Invariant($"Adam learning rate (G and D) of merge fine-tuning, and of rooting unless --rooting-lr is given (default {D.Lr})") };
     public readonly Option<double?> RootingLr = new("--rooting-lr") { Description = "Learning rate of the rooting steps (default: --lr)" };
@@ -62,7 +66,7 @@ public sealed class MergeOptions
     };
     public readonly Option<string> Work = new("--work") { Description = "Local working folder (store, cache)", DefaultValueFactory = _ => MergeLauncher.DefaultWorkDir };
 
-    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, EmaKimg, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Data, Samples, Distill, DistillFeatures, DistillLoss, EvalSamples, Seed, Storage, TaskHub, Work };
+    public IEnumerable<Option> All => new Option[] { Root, Method, RootingSteps, MergeSteps, SegmentSteps, Batch, Lr, RootingLr, FinalLr, EmaKimg, FreezeD, Aug, AugP, AugTarget, AugPipe, Select, Gamma, Data, Samples, Distill, DistillFeatures, DistillLoss, DistillClass, EvalSamples, Seed, Storage, TaskHub, Work };
 
     /// <summary>The merge settings; unset values come from <paramref name="defaults"/> (a demo profile's method too: the
     /// options with a default for --help count as unset unless given).</summary>
@@ -89,8 +93,24 @@ public sealed class MergeOptions
         Distill = p.GetValue(Distill) ?? defaults.Distill,
         DistillFeatures = p.GetValue(DistillFeatures) ?? defaults.DistillFeatures,
         DistillLoss = p.GetValue(DistillLoss) ?? defaults.DistillLoss,
+        DistillClasses = DistillClasses(p.GetValue(DistillClass)) ?? defaults.DistillClasses,
         EvalSamples = p.GetValue(EvalSamples) ?? defaults.EvalSamples,
     };
+
+    /// <summary>--distill-class NAME=FACTOR pairs as the settings' map; null when none is given.</summary>
+    static IReadOnlyDictionary<string, double>? DistillClasses(string[]? pairs)
+    {
+        if (pairs is not { Length: > 0 }) return null;
+        var map = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            var eq = pair.LastIndexOf('=');
+            if (eq <= 0 || !double.TryParse(pair[(eq + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var w))
+                throw new ArgumentException($"--distill-class: '{pair}' is not NAME=FACTOR (e.g. smileys=0.5)");
+            if (!map.TryAdd(pair[..eq], w)) throw new ArgumentException($"--distill-class: '{pair[..eq]}' is given twice");
+        }
+        return map;
+    }
 
     static T? Given<T>(ParseResult p, Option<T> option) where T : struct =>
         p.GetResult(option) is { Implicit: false } ? p.GetValue(option) : null;

@@ -67,9 +67,11 @@ public sealed class MergeLauncher
                 models.Add(new ModelRef { Name = name, Uri = run.At($"inputs/{Safe(name)}.safetensors"), Reference = ReferenceFor(data) });
             }
             var request = new MergeRequest { Models = models, Settings = settings }.Validate();
-            // The merged classes' names (a multi-class source brings its own) must be unique: a user error, before the run exists.
-            GenMerge.Core.Merging.MergeClasses.Of(models.Select(m => m.Name!).ToList(), classes.Select(c => c.CDim).ToList(),
-                                                  classes.Select(c => (IReadOnlyList<string>?)c.Names).ToList());
+            // The merged classes' names (a multi-class source brings its own) must be unique, and distill_classes must name
+            // some of them: user errors, before the run exists.
+            var merged = GenMerge.Core.Merging.MergeClasses.Of(models.Select(m => m.Name!).ToList(), classes.Select(c => c.CDim).ToList(),
+                                                               classes.Select(c => (IReadOnlyList<string>?)c.Names).ToList());
+            settings.DistillWeights(merged.Select(c => c.Name).ToList());
             for (int i = 0; i < modelFiles.Count; i++) await run.UploadFileAsync(models[i].Uri!, uploads[i]);
             return request;
         }

@@ -64,6 +64,8 @@ public static class MergeReportBuilder
         var parts = new List<string>();
         if (s.Distill > 0) parts.Add(Invariant($"pixels {s.Distill:G4} ({s.DistillLoss})"));
         if (s.DistillFeatures > 0) parts.Add(Invariant($"D features {s.DistillFeatures:G4} ({s.DistillLoss})"));
+        if (parts.Count > 0 && s.DistillClasses is { Count: > 0 } dc)
+            parts.Add("per class x " + string.Join(", ", dc.Select(kv => Invariant($"{kv.Key} {kv.Value:G4}"))));
         return parts.Count == 0 ? null : string.Join(", ", parts);
     }
 

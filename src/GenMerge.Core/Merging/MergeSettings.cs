@@ -57,6 +57,10 @@ public sealed record MergeSettings
     [JsonPropertyName("distill_features")] public double DistillFeatures { get; init; }
     /// <summary>How distillation measures differences: <see cref="Distillation.Losses"/> (lap1 by default).</summary>
     [JsonPropertyName("distill_loss")] public string DistillLoss { get; init; } = Distillation.Lap1;
+    /// <summary>A factor on <see cref="Distill"/> and <see cref="DistillFeatures"/> per merged class, by class name; classes
+    /// not named keep 1. Classes can want different pulls (on seven domains thin procedural strokes want more than
+    /// smileys: bench/merge-methods). null: 1 for every class.</summary>
+    [JsonPropertyName("distill_classes")] public IReadOnlyDictionary<string, double>? DistillClasses { get; init; }
     /// <summary>Images per domain for FID/KID (merged, source and reference each).</summary>
     [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; } = 500;
     /// <summary>Which fine-tuning checkpoint is published (<see cref="SnapshotSelection"/>): the last, or the best
@@ -83,6 +87,13 @@ public sealed record MergeSettings
         // So are distill, distill_features and distill_loss.
         new TrainOptions { Augment = Augment, AugmentP = AugmentP, AdaTarget = AugmentTarget, AugmentPipe = AugmentPipe,
                            Distill = Distill, DistillFeatures = DistillFeatures, DistillLoss = DistillLoss }.Validate();
+        if (DistillClasses is { } dc)
+        {
+            if (Distill == 0 && DistillFeatures == 0)
+                throw new ArgumentException("distill_classes: set, but distill and distill_features are 0: there is no distillation to weigh per class");
+            foreach (var (name, w) in dc)
+                if (!(w >= 0 && double.IsFinite(w))) throw new ArgumentException($"distill_classes: '{name}' has weight {w}; it must be a finite number >= 0");
+        }
         if (EmaKimg is double k && !(k >= 0 && double.IsFinite(k))) throw new ArgumentException($"ema_kimg: {k} must be a finite number >= 0 (0: G_ema follows G)");
         if (Gamma is < 0) throw new ArgumentException($"gamma: {Gamma} must be >= 0");
         DataModes.Validate(Data);
@@ -106,6 +117,17 @@ public sealed record MergeSettings
 
     /// <summary>Steps of the merge fine-tuning of <paramref name="models"/> sources under this method.</summary>
     public int FinetuneSteps(int models) => MergeMethod.FinetuneSteps(Method, models, RootingSteps, MergeSteps);
+
+    /// <summary>The distillation factor of each of <paramref name="classNames"/> (the merge's classes in order) from
+    /// <see cref="DistillClasses"/>; null when it is not set. A name that is no class of the merge is refused.</summary>
+    public IReadOnlyList<double>? DistillWeights(IReadOnlyList<string> classNames)
+    {
+        if (DistillClasses is not { } dc) return null;
+        var unknown = dc.Keys.FirstOrDefault(n => !classNames.Contains(n, StringComparer.Ordinal));
+        if (unknown is not null)
+            throw new ArgumentException($"distill_classes: '{unknown}' is not a class of this merge (its classes: {string.Join(", ", classNames)})");
+        return classNames.Select(n => dc.TryGetValue(n, out var w) ? w : 1.0).ToList();
+    }
 
     public double LrOf(bool rooting) => rooting ? RootingLr ?? Lr : Lr;
 

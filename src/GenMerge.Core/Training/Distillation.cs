@@ -29,12 +29,14 @@ public static class Distillation
     }
 
     /// <summary>The pixel term: mean over every element of |fake - target| (l1), (fake - target)^2 (l2), or the
-    /// <see cref="Laplacian"/> pyramid's L1 (lap1). Shapes must match.</summary>
-    public static Tensor Pixel(Tensor fake, Tensor target, string loss)
+    /// <see cref="Laplacian"/> pyramid's L1 (lap1). Shapes must match. With <paramref name="weights"/> (one per sample,
+    /// >= 0) it is the mean over samples of weight x that sample's term.</summary>
+    public static Tensor Pixel(Tensor fake, Tensor target, string loss, Tensor? weights = null)
     {
         if (!fake.shape.SequenceEqual(target.shape))
             throw new ArgumentException($"distillation: fake [{string.Join(", ", fake.shape)}] and target [{string.Join(", ", target.shape)}] differ in shape");
         var diff = fake - target.detach();
+        if (weights is not null) diff = diff * SampleScale(weights, diff, loss);
         return loss switch
         {
             L2 => diff.square().mean(),
@@ -67,16 +69,32 @@ public static class Distillation
         return sum + g.abs().mean();
     }
 
+    /// <summary>
+    /// What each sample's difference is multiplied by so that the loss's mean weighs sample i by w_i: every sample holds
+    /// as many elements (and pyramid blocks) as the others, and l1 and lap1 are positively homogeneous (|w d| = w |d|),
+    /// so w itself; l2 squares it, so sqrt(w). Scaling the difference keeps one code path for the weighted and unweighted loss.
+    /// </summary>
+    static Tensor SampleScale(Tensor weights, Tensor diff, string loss)
+    {
+        if (weights.dim() != 1 || weights.shape[0] != diff.shape[0])
+            throw new ArgumentException($"distillation: {string.Join("x", weights.shape)} weights for {diff.shape[0]} samples (need one per sample)");
+        var w = (loss == L2 ? weights.sqrt() : weights).to(diff.dtype).to(diff.device);
+        var shape = new long[diff.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = diff.shape[0];
+        return w.view(shape);
+    }
+
     /// <summary>The feature term: the mean over D's layers of each layer's <see cref="Pixel"/> difference, so that no one
-    /// layer's size decides the weight. The target's features carry no gradient.</summary>
-    public static Tensor Features(IReadOnlyList<Tensor> fake, IReadOnlyList<Tensor> target, string loss)
+    /// layer's size decides the weight. The target's features carry no gradient. <paramref name="weights"/> as in <see cref="Pixel"/>.</summary>
+    public static Tensor Features(IReadOnlyList<Tensor> fake, IReadOnlyList<Tensor> target, string loss, Tensor? weights = null)
     {
         if (fake.Count == 0 || fake.Count != target.Count)
             throw new ArgumentException($"distillation: {fake.Count} fake feature maps for {target.Count} target ones (need the same number, > 0)");
         Tensor? sum = null;
         for (int i = 0; i < fake.Count; i++)
         {
-            var term = Pixel(fake[i], target[i], loss);
+            var term = Pixel(fake[i], target[i], loss, weights);
             sum = sum is null ? term : sum + term;
         }
         return sum! / fake.Count;

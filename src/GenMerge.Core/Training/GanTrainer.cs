@@ -23,6 +23,8 @@ public sealed class GanTrainer : IDisposable
     readonly torch.Generator rng, augRng;
     readonly AdaptiveAugment augment;
     readonly IPairedTrainingData? pairs;
+    /// <summary>The distillation factor of each class label (null: 1 for all), on the CPU like the pairs' labels.</summary>
+    readonly Tensor? classWeights;
     double lastLossG, lastLossD, lastR1, lastDistill = double.NaN;
 
     public GanTrainer(GanModel model, ITrainingData data, TrainOptions options, torch.Device? device = null)
@@ -40,6 +42,10 @@ public sealed class GanTrainer : IDisposable
             pairs = data as IPairedTrainingData;
             if (pairs is not { HasLatents: true })
                 throw new ArgumentException($"distill: '{data.Name}' has no latents (real images?); distillation needs synthetic pairs (z, G_i(z))");
+            if (options.DistillClassWeights is { } cw && cw.Count != Math.Max(model.Config.CDim, 1))
+                throw new ArgumentException($"distill_classes: {cw.Count} class weights for a model of c_dim {model.Config.CDim} " +
+                                            $"(need {Math.Max(model.Config.CDim, 1)}: one per class, or one for an unconditional model)");
+            classWeights = options.DistillClassWeights is { } w ? tensor(w.ToArray(), dtype: float32).DetachFromDisposeScope() : null;
         }
         model.To(this.device);
         model.G.train(); model.D.train(); model.GEma.eval();
@@ -111,14 +117,14 @@ public sealed class GanTrainer : IDisposable
             // G: non-saturating loss through a frozen D. With distillation its latents are the pairs' (drawn like random
             // ones: z ~ N(0, I), classes uniform), so the regression toward G_i(z) costs no extra forward pass.
             SetRequiresGrad(trainableD, false);
-            Tensor? target = null;
-            var (z, c) = pairs is null ? Latents(b) : PairLatents(b, out target);
+            Tensor? target = null, weights = null;
+            var (z, c) = pairs is null ? Latents(b) : PairLatents(b, out target, out weights);
             var fake = model.G.forward(z, c);
             var lossG = GanLoss.Generator(model.D.forward(Augment(fake), c));
             lastLossG = Finite(lossG.item<float>(), step, "G loss");
             if (target is not null)
             {
-                var distill = DistillLoss(fake, target);
+                var distill = DistillLoss(fake, target, weights);
                 lastDistill = Finite(distill.item<float>(), step, "distillation loss");
                 lossG = lossG + distill;
             }
@@ -173,24 +179,26 @@ public sealed class GanTrainer : IDisposable
         return (z, OneHot(ids));
     }
 
-    /// <summary>Latents, classes and targets G_i(z) of the next paired samples.</summary>
-    (Tensor Z, Tensor? C) PairLatents(int b, out Tensor? target)
+    /// <summary>Latents, classes, targets G_i(z) and distillation weights (null: all 1) of the next paired samples.</summary>
+    (Tensor Z, Tensor? C) PairLatents(int b, out Tensor? target, out Tensor? weights)
     {
         var (z, images, ids) = pairs!.NextPairs(b);
         target = images.to(device);
+        weights = classWeights is null ? null
+            : (ids is null ? classWeights.expand(b) : classWeights.index_select(0, ids.to(int64).cpu())).to(device);
         return (z.to(device), ids is null ? null : OneHot(ids.to(device)));
     }
 
     /// <summary>The weighted distillation terms of G's output against its targets (<see cref="Distillation"/>).</summary>
-    Tensor DistillLoss(Tensor fake, Tensor target)
+    Tensor DistillLoss(Tensor fake, Tensor target, Tensor? weights)
     {
         var loss = zeros(1, device: device).squeeze();
-        if (options.Distill > 0) loss = loss + Distillation.Pixel(fake, target, options.DistillLoss) * options.Distill;
+        if (options.Distill > 0) loss = loss + Distillation.Pixel(fake, target, options.DistillLoss, weights) * options.Distill;
         if (options.DistillFeatures > 0)
         {
             IReadOnlyList<Tensor> want;
             using (no_grad()) want = model.D.Features(target);
-            loss = loss + Distillation.Features(model.D.Features(fake), want, options.DistillLoss) * options.DistillFeatures;
+            loss = loss + Distillation.Features(model.D.Features(fake), want, options.DistillLoss, weights) * options.DistillFeatures;
         }
         return loss;
     }
@@ -232,6 +240,6 @@ public sealed class GanTrainer : IDisposable
 
     public void Dispose()
     {
-        optG.Dispose(); optD.Dispose(); rng.Dispose(); augRng.Dispose();
+        optG.Dispose(); optD.Dispose(); rng.Dispose(); augRng.Dispose(); classWeights?.Dispose();
     }
 }

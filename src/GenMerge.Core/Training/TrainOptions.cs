@@ -40,6 +40,10 @@ public sealed record TrainOptions
     /// <summary>How distillation measures a difference: <see cref="Distillation.Losses"/>.</summary>
     public string DistillLoss { get; init; } = Distillation.Lap1;
 
+    /// <summary>A factor on both distillation terms per class label of the trained model (index = label; an unconditional
+    /// model has one, for all its samples); null: 1 for every class. Set by a merge's <c>distill_classes</c>.</summary>
+    public IReadOnlyList<double>? DistillClassWeights { get; init; }
+
     /// <summary>Whether G is pulled toward its source at the same latent (<see cref="Distillation"/>).</summary>
     public bool Distils => Distill > 0 || DistillFeatures > 0;
 
@@ -83,6 +87,12 @@ public sealed record TrainOptions
         if (!(Distill >= 0 && double.IsFinite(Distill))) throw new ArgumentException($"distill: {Distill} must be a finite number >= 0");
         if (!(DistillFeatures >= 0 && double.IsFinite(DistillFeatures))) throw new ArgumentException($"distill_features: {DistillFeatures} must be a finite number >= 0");
         Distillation.Validate(DistillLoss);
+        if (DistillClassWeights is { } cw)
+        {
+            if (cw.Count == 0) throw new ArgumentException("distill_classes: no class weights (leave them out for 1 on every class)");
+            for (int i = 0; i < cw.Count; i++)
+                if (!(cw[i] >= 0 && double.IsFinite(cw[i]))) throw new ArgumentException($"distill_classes: class {i}'s weight {cw[i]} must be a finite number >= 0");
+        }
         if (!(FinalLrFactor > 0)) throw new ArgumentException($"final lr factor: {FinalLrFactor} must be positive");
         return this;
     }

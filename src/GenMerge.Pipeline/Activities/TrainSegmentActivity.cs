@@ -51,7 +51,10 @@ public sealed class TrainSegmentActivity(IArtifactStore store, ILogger<TrainSegm
 
         using var samples = await LoadSamplesAsync(job, settings.Seed + task.Segment);
         var data = TrainingData(job, samples.Classes, rooting, model.Config.CDim, settings.Seed + task.Segment);
-        var options = settings.Training(job.TotalSteps, model.Config.Resolution, rooting) with { Seed = settings.Seed + StableHash(job.Job) };
+        var options = settings.Training(job.TotalSteps, model.Config.Resolution, rooting) with
+        {
+            Seed = settings.Seed + StableHash(job.Job), DistillClassWeights = job.DistillWeights,
+        };
         using var trainer = new GanTrainer(model, data, options);
         if (task.Segment > 1)
         {

@@ -49,6 +49,7 @@ public sealed class ValidateSourcesActivity(IArtifactStore store) : TorchActivit
             SourceCheck.Classes(infos.Select(s => s.Config).ToList(), infos.Select(s => s.Name).ToList(),
                                 infos.Select(s => s.ClassNames).ToList());
             Core.Training.FreezeDiscriminator.Check(req.Settings.FreezeD, infos[0].Config.Resolution);
+            req.Settings.DistillWeights(SourceClasses.Of(infos).Select(c => c.Name).ToList());
         }
         catch (ArgumentException e) { throw new RequestException(e.Message); }
         return infos;

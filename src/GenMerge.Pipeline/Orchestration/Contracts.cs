@@ -35,7 +35,7 @@ public enum TrainJobKind { Rooting, Finetune }
 public sealed record TrainJob(
     string RunId, MergeRequest Request, TrainJobKind Kind, string Job, string InitArtifact,
     IReadOnlyList<IReadOnlyList<string>> ShardsPerClass, int TotalSteps, IReadOnlyList<int>? Labels = null,
-    IReadOnlyList<ClassSource>? Live = null)
+    IReadOnlyList<ClassSource>? Live = null, IReadOnlyList<double>? DistillWeights = null)
 {
     /// <summary>Rooting of <paramref name="model"/>: the root's copy trained on that model's shards.</summary>
     public static TrainJob Rooting(string runId, MergeRequest request, string model, string rootArtifact, IReadOnlyList<string> shards, int steps) =>

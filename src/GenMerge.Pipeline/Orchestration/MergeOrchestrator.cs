@@ -41,6 +41,8 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         Lap("validate");
 
         var classes = SourceClasses.Of(sources);
+        // Per-class distillation factors, by merged class index (null: none set); the names were checked in validation.
+        var distillWeights = settings.DistillWeights(classes.Select(c => c.Name).ToList());
         bool extended = SourceClasses.Extended(sources);
         Status(progress with { Stage = "shards" });
         // With live data there is no pool: each training segment samples the sources itself.
@@ -84,6 +86,9 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
                         mine.Select(c => shardsPerClass[c.Index]).ToList(), mine.Select(c => c.Index).ToList(), settings.RootingSteps)
                     : TrainJob.Rooting(input.RunId, req, sources[m].Name, rootInit, shardsPerClass[m], settings.RootingSteps);
                 if (live is not null) job = job with { Live = mine.Select(c => live[c.Index]).ToList() };
+                // A conditioned root sees merged labels, so it takes every class's factor; a plain root is one class.
+                if (distillWeights is not null)
+                    job = job with { DistillWeights = extended ? distillWeights : new[] { distillWeights[mine[0].Index] } };
                 rootTasks[m] = chains.RunAsync(job);
             }
             await Task.WhenAll(rootTasks.Values);
@@ -102,7 +107,7 @@ public sealed class MergeOrchestrator : TaskOrchestrator<MergeRunInput, MergeRun
         if (finetuneSteps > 0)
         {
             Status(progress with { Stage = "finetune" });
-            var job = TrainJob.Finetune(input.RunId, req, init.Artifact, shardsPerClass, finetuneSteps) with { Live = live };
+            var job = TrainJob.Finetune(input.RunId, req, init.Artifact, shardsPerClass, finetuneSteps) with { Live = live, DistillWeights = distillWeights };
             segments = await chains.RunAsync(job);
             last = segments[^1].Artifact;
         }

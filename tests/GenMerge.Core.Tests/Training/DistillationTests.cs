@@ -43,6 +43,28 @@ public class DistillationTests
     }
 
     [Fact]
+    public void Sample_weights_make_the_term_the_mean_of_each_samples_weighted_term()
+    {
+        // Sample 0 has one pixel d = 1, sample 1 one pixel d = 2, in 8x8: per sample l1 is d / 64, l2 d^2 / 64 and lap1
+        // 2.5 d / 64 (the case above). Weights 1 and 3: the mean over the two samples of w x term.
+        using var target = zeros(2, 1, 8, 8);
+        using var fake = zeros(2, 1, 8, 8);
+        fake[0, 0, 0, 0] = tensor(1f);
+        fake[1, 0, 5, 3] = tensor(2f);
+        using var w = tensor(new float[] { 1, 3 });
+        Assert.Equal((1 * 1 + 3 * 2) / 64.0 / 2, Distillation.Pixel(fake, target, Distillation.L1, w).item<float>(), 6);
+        Assert.Equal((1 * 1 + 3 * 4) / 64.0 / 2, Distillation.Pixel(fake, target, Distillation.L2, w).item<float>(), 6);
+        Assert.Equal((1 * 2.5 + 3 * 5) / 64.0 / 2, Distillation.Pixel(fake, target, Distillation.Lap1, w).item<float>(), 6);
+        // Unweighted, the same image pair gives (1 + 2) / 64 / 2 in l1: the weights are what changed it.
+        Assert.Equal(3 / 64.0 / 2, Distillation.Pixel(fake, target, Distillation.L1).item<float>(), 6);
+        // Features: each layer weighed per sample the same way.
+        using var f = tensor(new float[] { 1, 1, 2, 2 }).view(2, 2);
+        Assert.Equal((1 * 1 + 3 * 2) / 2.0, Distillation.Features(new[] { f }, new[] { zeros_like(f) }, Distillation.L1, w).item<float>(), 6);
+        var ex = Assert.Throws<ArgumentException>(() => Distillation.Pixel(fake, target, Distillation.L1, ones(3)));
+        Assert.Contains("3 weights for 2 samples", ex.Message);
+    }
+
+    [Fact]
     public void The_feature_term_is_the_mean_over_layers_so_no_layer_size_dominates()
     {
         // Layer 1: one element, difference 3; layer 2: four elements, differences 1, 1, 1, 1.
@@ -76,6 +98,37 @@ public class DistillationTests
         Assert.NotNull(last?.Distill);
         Assert.Equal(want, last!.Distill!.Value, 5);
         Assert.Contains("distill", last.Describe());
+    }
+
+    [Fact]
+    public void Class_weights_scale_each_samples_distillation_by_its_class()
+    {
+        // The hand-computed case above (pixel term |x| per sample, weight 1) with class factors 2 and 0.5: the batch's
+        // term is |x| (2 n0 + 0.5 n1) / 8, where n0, n1 count the classes of its first draw of pairs.
+        using var model = Tiny(out var config);
+        using (no_grad()) foreach (var p in model.G.parameters()) p.zero_();
+        long n0;
+        using (var a = Pool(config, 191, seed: 1))
+        using (var b = Pool(config, 64, seed: 2))
+        {
+            var (_, _, ids) = new ClassMixData(new IClassSamples[] { a, b }, seed: 4).NextPairs(8);
+            n0 = (ids! == 0).sum().item<long>();
+        }
+        Assert.InRange(n0, 1, 7); // both classes drawn, or the factors could not be told apart
+        using var pool0 = Pool(config, 191, seed: 1);
+        using var pool1 = Pool(config, 64, seed: 2);
+        var data = new ClassMixData(new IClassSamples[] { pool0, pool1 }, seed: 4);
+        {
+            var options = new TrainOptions { BatchSize = 8, R1Gamma = 0, Seed = 5, Distill = 1, DistillLoss = Distillation.L1, DistillClassWeights = new[] { 2.0, 0.5 } };
+            TrainProgress? last = null;
+            using (var trainer = new GanTrainer(model, data, options, CPU)) trainer.Train(1, p => last = p, reportEvery: 1);
+            double x = 63.5 / 127.5;
+            Assert.Equal(x * (2 * n0 + 0.5 * (8 - n0)) / 8, last!.Distill!.Value, 5);
+            // One factor per class of the model, no fewer.
+            var ex = Assert.Throws<ArgumentException>(() => new GanTrainer(model, data, options with { DistillClassWeights = new[] { 1.0 } }, CPU));
+            Assert.StartsWith("distill_classes: 1 class weights for a model of c_dim 2", ex.Message);
+        }
+        Assert.Throws<ArgumentException>(() => new TrainOptions { DistillClassWeights = new[] { 1.0, double.NaN } }.Validate());
     }
 
     [Fact]

@@ -209,7 +209,7 @@ public class MergeOrchestrationTests
         Assert.True(await SameG(t.Store, last, new RunArtifacts(t.Store, "live2").JobSegment("finetune", 2)), "the retrained segment differs");
     }
 
-    static async Task<bool> SameG(IArtifactStore store, string a, string b)
+    internal static async Task<bool> SameG(IArtifactStore store, string a, string b)
     {
         using var x = await ModelArtifacts.LoadAsync(store, a);
         using var y = await ModelArtifacts.LoadAsync(store, b);

@@ -5,7 +5,7 @@ namespace GenMerge.Pipeline.Tests.Merge;
 /// <summary>
 /// The request schema is a user contract (HTTP, blob uploads, run folders): every field set, and only the models, are
 /// written back as below, byte for byte. Both texts are what <see cref="MergeRequest.ToJson"/> wrote at 38040ca, plus
-/// the fields added since (ema_kimg, data, distill, distill_features, distill_loss; samples_per_model is absent when sized from the
+/// the fields added since (ema_kimg, data, distill, distill_features, distill_loss, distill_classes; samples_per_model is absent when sized from the
 /// budget), including the read-only "ClassNames" it has always appended (run folders' request.json hold it; parsing ignores it).
 /// A request.json written before keeps its explicit samples_per_model, so resuming an old run draws the same pool.
 /// </summary>
@@ -47,6 +47,10 @@ public class MergeRequestJsonTests
           "distill": 0.5,
           "distill_features": 0.25,
           "distill_loss": "l2",
+          "distill_classes": {
+            "squares": 0.5,
+            "rings": 2
+          },
           "eval_samples": 20,
           "select": "best",
           "ClassNames": [

@@ -73,6 +73,9 @@ public class MergeRequestTests
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill":-0.5}""", "distill: -0.5 must be a finite number >= 0")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill_features":-1}""", "distill_features: -1 must be")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill_loss":"huber"}""", "distill_loss: 'huber' is not one of l1, l2, lap1")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill":1,"distill_classes":{"a":-1}}""", "distill_classes: 'a' has weight -1; it must be a finite number >= 0")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill_classes":{"a":2}}""", "distill_classes: set, but distill and distill_features are 0")]
+    [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"distill":1,"distill_classes":[2,1]}""", "not valid JSON for the schema")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"samples_per_model":0}""", "samples_per_model: 0 must be >= 1")]
     [InlineData("""{"models":[{"name":"a","uri":"x"},{"name":"b","uri":"y"}],"ema_kimg":-1}""", "ema_kimg: -1 must be a finite number >= 0")]
     [InlineData("""{"models": 3""", "not valid JSON")]
@@ -80,6 +83,17 @@ public class MergeRequestTests
     {
         var e = Assert.Throws<RequestException>(() => MergeRequest.Parse(json));
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Per_class_distillation_factors_map_names_to_the_merged_classes_in_order()
+    {
+        var s = MergeRequest.Parse(Valid[..^1] + ""","distill":1,"distill_classes":{"b":0.25}}""").Settings;
+        Assert.Equal(new[] { 1.0, 0.25, 1.0 }, s.DistillWeights(new[] { "a", "b", "c" }));
+        // A conditional source's classes are named only once its checkpoint is read: an unknown name is refused there.
+        var e = Assert.Throws<ArgumentException>(() => s.DistillWeights(new[] { "a", "c" }));
+        Assert.Equal("distill_classes: 'b' is not a class of this merge (its classes: a, c)", e.Message);
+        Assert.Null(MergeRequest.Parse(Valid).Settings.DistillWeights(new[] { "a", "b" }));
     }
 
     [Fact]
